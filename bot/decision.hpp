@@ -1,0 +1,57 @@
+#pragma once
+// What the bot decided for one inbound event. Deciding has no side effects: the daemon applies
+// a decision in one transaction (state, audit, outbox), and only then answers the sender.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bot/domain/model.hpp"
+#include "bot/message/message.hpp"
+
+namespace kv::bot {
+
+// A message to someone other than the sender, delivered through the outbox.
+struct notification {
+    std::string recipient_email;
+    message body;
+    bool urgent = false;      // serious events: delivered at once, whatever the hour
+    std::string dedupe_key;   // the same key is delivered once per recipient
+};
+
+struct audit_record {
+    std::string actor_email;
+    channel via = channel::console;
+    std::string action;   // "case.receive", "case.close", "denied:case.close", ...
+    std::string target;   // e.g. a case id
+    std::string outcome;  // "ok", "denied", "invalid"
+    std::string detail;   // never free text from a person
+};
+
+// The dialog state kept between two messages of one person on one channel.
+struct conversation_state {
+    std::string flow;  // empty: idle; "file": filing a deviation; "input": collecting inputs
+    std::map<std::string, std::string> fields;
+    bool empty() const { return flow.empty(); }
+};
+
+struct person_preferences {
+    std::string email;
+    std::optional<language> lang;
+};
+
+struct decision {
+    std::vector<message> replies;  // to the sender, after the commit
+    std::vector<notification> notifications;
+    std::vector<audit_record> audit;
+    std::vector<case_event> events;
+    std::optional<deviation_case> case_write;  // inserted when id == 0, else replaced
+    std::optional<conversation_state> conversation;  // set (empty() clears it)
+    std::optional<person_preferences> preferences;
+    bool stores_nothing() const {
+        return !case_write && events.empty() && !conversation && !preferences;
+    }
+};
+
+}  // namespace kv::bot

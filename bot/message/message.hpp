@@ -1,0 +1,45 @@
+#pragma once
+// The channel-neutral message: what the bot says, rendered by each adapter for its channel
+// (an Adaptive Card in Teams, an email, numbered lines on the console).
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace kv::bot {
+
+// A value the person supplies when pressing an action: a card input, an email reply field, or
+// a console prompt.
+struct action_input {
+    enum class input_kind { text, choice, date };
+    std::string name;
+    std::string label;
+    input_kind kind = input_kind::text;
+    std::vector<std::pair<std::string, std::string>> choices;  // (value, label), for choice
+    bool required = true;
+};
+
+// A button. Pressing it sends an action event with `verb`, `data` and the inputs' values.
+struct action {
+    std::string verb;  // "case.receive", "case.assess", "draft.confirm", ...
+    std::string label;
+    std::map<std::string, std::string> data;
+    std::vector<action_input> inputs;
+};
+
+struct fact {
+    std::string label;
+    std::string value;
+};
+
+struct message {
+    std::string title;
+    std::vector<fact> facts;
+    std::string text;
+    std::vector<action> actions;
+    // Identifies what the message is about (e.g. a case id), so a channel that can update a
+    // message in place (a Teams card) knows which earlier copies to replace.
+    std::string subject_key;
+};
+
+}  // namespace kv::bot
