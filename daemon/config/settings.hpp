@@ -10,24 +10,36 @@
 
 namespace kv::daemon {
 
+// [store]. database: relative paths stay relative; synchronous: "full" or "normal".
 struct store_settings {
     std::filesystem::path database = "var/kvalitetsvakt.db";  // relative: to the working dir
     bool synchronous_full = true;  // "full" (default) or "normal"
     int busy_timeout_ms = 5000;    // 0..600000
 };
 
+// [http]. listen: default 127.0.0.1; port: 0..65535, default 8080;
+// body_limit: largest request body in bytes, 1024..67108864, default 262144.
 struct http_settings {
     std::string listen = "127.0.0.1";  // an IPv4 or IPv6 address literal
     std::uint16_t port = 8080;         // 0 picks a free port (tests)
     std::size_t body_limit = 256 * 1024;
 };
 
+// [delivery]. retry_max_seconds: retry_base_seconds..86400, default 3600.
 struct delivery_settings {
     int max_attempts = 12;          // 1..1000; after that a row is marked failed
     int retry_base_seconds = 30;    // first retry delay, doubled each attempt, 1..3600
     int retry_max_seconds = 3600;   // cap on the delay, >= retry_base_seconds
 };
 
+// [general] organisation: default "organisation.toml"; load_settings() resolves a relative path
+// against the config file's folder, so organisation_file can be opened as it is.
+// [general] log_level: default "info".
+// [deviations] fills `bot` (bot/settings.hpp): case_prefix 1 to 8 capital letters A-Z, default
+// "AV"; risk_yellow_from 1..25, default 5; risk_red_from 1..25 and above risk_yellow_from,
+// default 15; serious_category "hms", "organisasjon" or "tjeneste", default "tjeneste";
+// serious_min_consequence 1..5, default 4; max_message_chars 100..100000, default 4000.
+// A string key `foo` may be given as `foo_env = "VAR"` to read it from the environment.
 struct settings {
     std::filesystem::path config_file;    // the file these came from
     std::filesystem::path organisation_file = "organisation.toml";  // relative: to config_file

@@ -1,0 +1,168 @@
+#include "daemon/config/load_settings.hpp"
+
+#include <arpa/inet.h>
+
+#include <array>
+
+#include "bot/domain/names.hpp"
+#include "daemon/config/toml_reader.hpp"
+
+namespace kv::daemon {
+namespace {
+
+using detail::table_reader;
+
+bool is_ip_literal(const std::string& text) {
+    std::array<unsigned char, 16> buffer{};
+    return inet_pton(AF_INET, text.c_str(), buffer.data()) == 1 ||
+           inet_pton(AF_INET6, text.c_str(), buffer.data()) == 1;
+}
+
+bool is_case_prefix(const std::string& text) {
+    if (text.empty() || text.size() > 8) {
+        return false;
+    }
+    for (char c : text) {
+        if (c < 'A' || c > 'Z') {
+            return false;
+        }
+    }
+    return true;
+}
+
+void read_general(table_reader& r, settings& s) {
+    if (auto organisation = r.get_string("organisation")) {
+        if (organisation->empty()) {
+            r.error("organisation", "must not be empty");
+        } else {
+            s.organisation_file = *organisation;
+        }
+    }
+    if (auto level = r.get_choice("log_level", {"debug", "info", "warn", "error"})) {
+        s.log_level = *level;
+    }
+}
+
+void read_store(table_reader& r, store_settings& s) {
+    if (auto database = r.get_string("database")) {
+        if (database->empty()) {
+            r.error("database", "must not be empty");
+        } else {
+            s.database = *database;
+        }
+    }
+    if (auto synchronous = r.get_choice("synchronous", {"full", "normal"})) {
+        s.synchronous_full = *synchronous == "full";
+    }
+    if (auto timeout = r.get_integer("busy_timeout_ms", 0, 600000)) {
+        s.busy_timeout_ms = static_cast<int>(*timeout);
+    }
+}
+
+void read_http(table_reader& r, http_settings& s) {
+    if (auto listen = r.get_string("listen")) {
+        if (!is_ip_literal(*listen)) {
+            r.error("listen", "must be an IPv4 or IPv6 address literal");
+        } else {
+            s.listen = *listen;
+        }
+    }
+    if (auto port = r.get_integer("port", 0, 65535)) {
+        s.port = static_cast<std::uint16_t>(*port);
+    }
+    if (auto limit = r.get_integer("body_limit", 1024, 64 * 1024 * 1024)) {
+        s.body_limit = static_cast<std::size_t>(*limit);
+    }
+}
+
+void read_delivery(table_reader& r, delivery_settings& s) {
+    if (auto attempts = r.get_integer("max_attempts", 1, 1000)) {
+        s.max_attempts = static_cast<int>(*attempts);
+    }
+    auto base = r.get_integer("retry_base_seconds", 1, 3600);
+    if (base) {
+        s.retry_base_seconds = static_cast<int>(*base);
+    }
+    auto max = r.get_integer("retry_max_seconds", 1, 86400);
+    if (max) {
+        s.retry_max_seconds = static_cast<int>(*max);
+    }
+    if ((base || max) && s.retry_max_seconds < s.retry_base_seconds) {
+        r.error(max ? "retry_max_seconds" : "retry_base_seconds",
+                max ? "must be at least retry_base_seconds (" +
+                          std::to_string(s.retry_base_seconds) + ")"
+                    : "must be at most retry_max_seconds (" + std::to_string(s.retry_max_seconds) +
+                          ")");
+    }
+}
+
+void read_deviations(table_reader& r, bot::bot_settings& s) {
+    if (auto prefix = r.get_string("case_prefix")) {
+        if (!is_case_prefix(*prefix)) {
+            r.error("case_prefix", "must be 1 to 8 capital letters A-Z");
+        } else {
+            s.case_prefix = *prefix;
+        }
+    }
+    auto yellow = r.get_integer("risk_yellow_from", 1, 25);
+    if (yellow) {
+        s.risk.yellow_from = static_cast<int>(*yellow);
+    }
+    auto red = r.get_integer("risk_red_from", 1, 25);
+    if (red) {
+        s.risk.red_from = static_cast<int>(*red);
+    }
+    if ((yellow || red) && s.risk.red_from <= s.risk.yellow_from) {
+        r.error(red ? "risk_red_from" : "risk_yellow_from",
+                red ? "must be greater than risk_yellow_from (" +
+                          std::to_string(s.risk.yellow_from) + ")"
+                    : "must be less than risk_red_from (" + std::to_string(s.risk.red_from) + ")");
+    }
+    if (auto cat = r.get_choice("serious_category", {"hms", "organisasjon", "tjeneste"})) {
+        s.serious.cat = *bot::parse_category(*cat);
+    }
+    if (auto consequence = r.get_integer("serious_min_consequence", 1, 5)) {
+        s.serious.min_consequence = static_cast<int>(*consequence);
+    }
+    if (auto chars = r.get_integer("max_message_chars", 100, 100000)) {
+        s.max_message_chars = static_cast<std::size_t>(*chars);
+    }
+}
+
+template <typename Read, typename Target>
+void read_section(table_reader& root, std::string_view name, detail::error_list& errors,
+                  const env_lookup& env, Read read, Target& target) {
+    if (const toml::table* table = root.get_table(name)) {
+        table_reader r(*table, std::string(name), errors, &env);
+        read(r, target);
+        r.report_unknown_keys();
+    }
+}
+
+}  // namespace
+
+settings_result load_settings(const std::filesystem::path& file, const env_lookup& env) {
+    detail::error_list errors(file.string());
+    auto document = detail::parse_toml_file(file, errors);
+    if (!document) {
+        return {std::nullopt, errors.take()};
+    }
+    settings s;
+    s.config_file = file;
+    table_reader root(*document, "", errors, &env);
+    read_section(root, "general", errors, env, read_general, s);
+    read_section(root, "store", errors, env, read_store, s.store);
+    read_section(root, "http", errors, env, read_http, s.http);
+    read_section(root, "delivery", errors, env, read_delivery, s.delivery);
+    read_section(root, "deviations", errors, env, read_deviations, s.bot);
+    root.report_unknown_keys();
+    if (!errors.empty()) {
+        return {std::nullopt, errors.take()};
+    }
+    if (s.organisation_file.is_relative()) {
+        s.organisation_file = file.parent_path() / s.organisation_file;
+    }
+    return {std::move(s), {}};
+}
+
+}  // namespace kv::daemon
