@@ -68,7 +68,8 @@ int table_reader::line(std::string_view key) const {
             return line_of(*name);
         }
     }
-    return line_of(table_);
+    // A key missing from the whole file has no line to point at.
+    return path_.empty() ? 0 : line_of(table_);
 }
 
 void table_reader::error(std::string_view key, std::string message) {
