@@ -1,0 +1,169 @@
+#include "daemon/store/schema.hpp"
+
+#include <array>
+#include <string>
+
+namespace kv::daemon {
+namespace {
+
+// Version 1: the organisation, cases with measures and history, audit, outbox, inbound dedupe.
+constexpr std::string_view v1 = R"sql(
+CREATE TABLE units (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    parent_id TEXT NOT NULL DEFAULT '',
+    leader_email TEXT NOT NULL DEFAULT '',
+    deputy_email TEXT NOT NULL DEFAULT '',
+    active INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE persons (
+    email TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    unit_id TEXT NOT NULL DEFAULT '',
+    role TEXT NOT NULL DEFAULT 'employee',
+    lang TEXT NOT NULL DEFAULT 'nb',
+    channel TEXT NOT NULL DEFAULT 'console',
+    active INTEGER NOT NULL DEFAULT 1,
+    source TEXT NOT NULL CHECK (source IN ('config', 'import'))
+);
+CREATE TABLE committees (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    unit_id TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE committee_members (
+    committee_id TEXT NOT NULL REFERENCES committees(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    email TEXT NOT NULL,
+    role TEXT NOT NULL,
+    PRIMARY KEY (committee_id, position)
+);
+CREATE TABLE cases (
+    id INTEGER PRIMARY KEY,
+    human_id TEXT NOT NULL UNIQUE,
+    year INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    category TEXT NOT NULL,
+    unit_id TEXT NOT NULL,
+    reporter_email TEXT NOT NULL,
+    description TEXT NOT NULL,
+    occurred TEXT NOT NULL,
+    immediate_action TEXT NOT NULL,
+    state TEXT NOT NULL,
+    probability INTEGER,
+    consequence INTEGER,
+    authority TEXT NOT NULL,
+    authority_note TEXT NOT NULL,
+    conclusion TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (year, seq)
+);
+CREATE INDEX cases_by_reporter ON cases (reporter_email);
+CREATE INDEX cases_by_unit ON cases (unit_id, state);
+CREATE TABLE measures (
+    case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    responsible_email TEXT NOT NULL,
+    due_date TEXT NOT NULL,
+    state TEXT NOT NULL,
+    done_at INTEGER,
+    effect TEXT NOT NULL,
+    evaluated_at INTEGER,
+    PRIMARY KEY (case_id, number)
+);
+CREATE TABLE case_events (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    at INTEGER NOT NULL,
+    actor_email TEXT NOT NULL,
+    via TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE INDEX case_events_by_case ON case_events (case_id, at);
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    actor_email TEXT NOT NULL,
+    via TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    recipient_email TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    body TEXT NOT NULL,
+    urgent INTEGER NOT NULL,
+    dedupe_key TEXT,
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    not_before INTEGER NOT NULL,
+    delivered_at INTEGER,
+    UNIQUE (recipient_email, dedupe_key)
+);
+CREATE INDEX outbox_due ON outbox (state, not_before);
+CREATE TABLE inbound_seen (
+    dedupe_key TEXT PRIMARY KEY,
+    at INTEGER NOT NULL
+);
+)sql";
+
+// Version 2: dialog state survives a restart; a language a person chose is kept across syncs.
+constexpr std::string_view v2 = R"sql(
+ALTER TABLE persons ADD COLUMN lang_chosen INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE conversations (
+    email TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    state_json TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (email, channel)
+);
+)sql";
+
+constexpr std::array<std::string_view, 2> migrations{v1, v2};
+
+[[noreturn]] void refuse_newer(const database& db, std::int64_t version) {
+    throw store_error(
+        db.path().string() + ": the database has schema version " + std::to_string(version) +
+            ", but this kvalitetsvakt knows versions up to " + std::to_string(migrations.size()) +
+            "; it was written by a newer release, use that release or newer",
+        0, 0);
+}
+
+}  // namespace
+
+int latest_schema_version() noexcept {
+    return static_cast<int>(migrations.size());
+}
+
+void migrate(database& db) {
+    const auto latest = static_cast<std::int64_t>(migrations.size());
+    if (const auto found = db.query_int("PRAGMA user_version"); found > latest) {
+        refuse_newer(db, found);
+    }
+    for (std::int64_t version = 1; version <= latest; ++version) {
+        transaction tx{db, transaction_mode::immediate};
+        // Read again under the write lock: another process may have migrated meanwhile.
+        const auto current = db.query_int("PRAGMA user_version");
+        if (current > latest) {
+            refuse_newer(db, current);
+        }
+        if (current >= version) {
+            continue;
+        }
+        db.exec(migrations[static_cast<std::size_t>(version - 1)]);
+        db.exec("PRAGMA user_version = " + std::to_string(version));
+        tx.commit();
+    }
+}
+
+}  // namespace kv::daemon

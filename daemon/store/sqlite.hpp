@@ -1,0 +1,137 @@
+#pragma once
+// Thin RAII wrappers over the SQLite C API: a connection, a prepared statement and a transaction.
+// Every failure becomes a store_error that names the database file and keeps SQLite's codes.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace kv::daemon {
+
+// A failure of the database itself (unavailable, damaged, read-only, a broken constraint). The
+// message names the file and says what went wrong in words; `code()` and `extended_code()` are
+// SQLite's primary and extended result codes (0 when the failure did not come from SQLite).
+class store_error : public std::runtime_error {
+  public:
+    store_error(const std::string& message, int code, int extended_code)
+        : std::runtime_error(message), code_(code), extended_code_(extended_code) {}
+    int code() const noexcept { return code_; }
+    int extended_code() const noexcept { return extended_code_; }
+
+  private:
+    int code_;
+    int extended_code_;
+};
+
+enum class open_mode {
+    create,    // read-write; the file is created when missing
+    existing,  // read-write; the file must exist and is never created or truncated
+};
+
+// One SQLite connection. Owns the handle and closes it in its destructor. Not thread-safe: use
+// it from one thread at a time. The constructor throws store_error when the file cannot be
+// opened for writing.
+class database {
+  public:
+    database(const std::filesystem::path& path, open_mode mode);
+    ~database();
+    database(database&& other) noexcept;
+    database& operator=(database&& other) noexcept;
+    database(const database&) = delete;
+    database& operator=(const database&) = delete;
+
+    // Runs one or more statements that take no parameters (schema, pragmas). Throws store_error.
+    void exec(std::string_view sql);
+    // Runs a statement that returns one integer (e.g. `PRAGMA user_version`). Throws store_error.
+    std::int64_t query_int(std::string_view sql, std::string_view context = "query failed");
+    std::int64_t last_insert_rowid() const noexcept;
+    int changes() const noexcept;
+    void set_busy_timeout(int milliseconds);
+
+    const std::filesystem::path& path() const noexcept { return path_; }
+    sqlite3* native() const noexcept { return db_; }
+
+    // Throws a store_error for result code `rc`: "<path>: <context>: <SQLite's message>".
+    [[noreturn]] void fail(int rc, std::string_view context) const;
+
+  private:
+    sqlite3* db_ = nullptr;
+    std::filesystem::path path_;
+};
+
+// A prepared statement; move-only, finalised in its destructor. Parameters are numbered from 1,
+// columns from 0. Every method throws store_error when SQLite reports an error.
+class statement {
+  public:
+    statement(database& db, std::string_view sql);
+    ~statement();
+    statement(statement&& other) noexcept;
+    statement& operator=(statement&& other) noexcept;
+    statement(const statement&) = delete;
+    statement& operator=(const statement&) = delete;
+
+    statement& bind(int index, std::int64_t value);
+    statement& bind(int index, int value);
+    statement& bind(int index, bool value);
+    statement& bind(int index, std::string_view value);
+    statement& bind(int index, const std::string& value) {
+        return bind(index, std::string_view{value});
+    }
+    statement& bind(int index, const char* value) { return bind(index, std::string_view{value}); }
+    statement& bind(int index, std::nullptr_t);
+    template <typename T>
+    statement& bind(int index, const std::optional<T>& value) {
+        return value ? bind(index, *value) : bind(index, nullptr);
+    }
+    // Binds the arguments to parameters 1, 2, ... in order.
+    template <typename... Args>
+    statement& bind_all(const Args&... args) {
+        int index = 0;
+        (bind(++index, args), ...);
+        return *this;
+    }
+
+    // Advances to the next row; returns false when there are no more rows.
+    bool step();
+    // Steps a statement that returns no rows, to completion.
+    void run();
+    // Makes the statement ready to run again; bindings are kept.
+    void reset() noexcept;
+
+    bool is_null(int column) const;
+    std::int64_t int64(int column) const;
+    int integer(int column) const;
+    std::string text(int column) const;
+
+  private:
+    database* db_;
+    sqlite3_stmt* stmt_ = nullptr;
+};
+
+enum class transaction_mode { deferred, immediate };
+
+// One transaction on a connection: BEGIN in the constructor, ROLLBACK in the destructor unless
+// commit() succeeded. `immediate` takes the write lock at once, so two writers queue on the busy
+// timeout instead of failing on lock upgrade. Not thread-safe. Constructor and commit() throw
+// store_error; the destructor never throws.
+class transaction {
+  public:
+    explicit transaction(database& db, transaction_mode mode = transaction_mode::deferred);
+    ~transaction();
+    transaction(const transaction&) = delete;
+    transaction& operator=(const transaction&) = delete;
+
+    void commit();
+
+  private:
+    database& db_;
+    bool open_ = true;
+};
+
+}  // namespace kv::daemon
