@@ -1,0 +1,455 @@
+#include "daemon/store/store.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <system_error>
+
+#include "bot/domain/names.hpp"
+#include "daemon/store/message_json.hpp"
+#include "daemon/store/schema.hpp"
+#include "daemon/store/store_view.hpp"
+
+namespace kv::daemon {
+namespace {
+
+namespace fs = std::filesystem;
+using detail::from_unix;
+using detail::to_unix;
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    return s;
+}
+
+std::optional<std::string> null_if_empty(const std::string& s) {
+    if (s.empty()) {
+        return std::nullopt;
+    }
+    return s;
+}
+
+std::optional<std::int64_t> unix_or_null(const std::optional<std::chrono::sys_seconds>& t) {
+    if (!t) {
+        return std::nullopt;
+    }
+    return to_unix(*t);
+}
+
+// Opens without ever creating over an existing file, then reads before anything may write, so
+// a file that is not a database (or is damaged) is reported and left byte for byte as it was.
+database open_database(const store_options& options) {
+    const auto& path = options.path;
+    const bool in_memory = path == ":memory:";
+    std::error_code ec;
+    if (!in_memory && path.has_parent_path()) {
+        fs::create_directories(path.parent_path(), ec);
+        if (ec) {
+            throw store_error(path.string() + ": cannot create the folder " +
+                                  path.parent_path().string() + ": " + ec.message(),
+                              0, 0);
+        }
+    }
+    const bool exists = !in_memory && fs::exists(path, ec);
+    database db{path, exists ? open_mode::existing : open_mode::create};
+    db.set_busy_timeout(options.busy_timeout_ms);
+    db.query_int("SELECT count(*) FROM sqlite_master", "cannot read the database");
+
+    {
+        statement check{db, "PRAGMA quick_check(1)"};
+        if (check.step()) {
+            if (const auto verdict = check.text(0); verdict != "ok") {
+                throw store_error(path.string() + ": the database file is damaged: " + verdict,
+                                  SQLITE_CORRUPT, SQLITE_CORRUPT);
+            }
+        }
+    }
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    db.exec("PRAGMA foreign_keys = ON");
+    migrate(db);
+    return db;
+}
+
+}  // namespace
+
+store::store(const store_options& options) : db_(open_database(options)) {}
+
+handle_result store::handle(const bot::inbound_event& ev, std::chrono::sys_seconds now,
+                            const decide_fn& decide) {
+    transaction tx{db_, transaction_mode::immediate};
+    if (!ev.dedupe_key.empty()) {
+        statement seen{db_, "SELECT 1 FROM inbound_seen WHERE dedupe_key = ?"};
+        seen.bind_all(ev.dedupe_key);
+        if (seen.step()) {
+            return handle_result{true, {}};
+        }
+    }
+    detail::sql_view view{db_};
+    auto decided = decide(view, view);
+    apply_in_transaction(decided, ev.sender_email, ev.via, now);
+    if (!ev.dedupe_key.empty()) {
+        statement seen{db_, "INSERT INTO inbound_seen (dedupe_key, at) VALUES (?, ?)"};
+        seen.bind_all(ev.dedupe_key, to_unix(now)).run();
+    }
+    tx.commit();
+    return handle_result{false, std::move(decided)};
+}
+
+void store::apply(const bot::decision& d, const std::string& actor, bot::channel via,
+                  std::chrono::sys_seconds now) {
+    transaction tx{db_, transaction_mode::immediate};
+    apply_in_transaction(d, actor, via, now);
+    tx.commit();
+}
+
+void store::apply_in_transaction(const bot::decision& d, const std::string& actor, bot::channel via,
+                                 std::chrono::sys_seconds now) {
+    const auto via_name = bot::to_string(via);
+    if (d.case_write) {
+        const auto& c = *d.case_write;
+        const auto created = c.created_at == std::chrono::sys_seconds{} ? now : c.created_at;
+        const auto updated = c.updated_at == std::chrono::sys_seconds{} ? now : c.updated_at;
+        const auto probability =
+            c.risk ? std::optional<int>{c.risk->probability} : std::optional<int>{};
+        const auto consequence =
+            c.risk ? std::optional<int>{c.risk->consequence} : std::optional<int>{};
+        std::int64_t case_id = c.id;
+        if (c.id == 0) {
+            statement s{db_,
+                        "INSERT INTO cases (human_id, year, seq, kind, category, unit_id, "
+                        "reporter_email, description, occurred, immediate_action, state, "
+                        "probability, consequence, authority, authority_note, conclusion, "
+                        "created_at, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+            s.bind_all(c.human_id, c.year, c.seq, bot::to_string(c.kind), bot::to_string(c.cat),
+                       c.unit_id, c.reporter_email, c.description, c.occurred, c.immediate_action,
+                       bot::to_string(c.state), probability, consequence,
+                       bot::to_string(c.authority), c.authority_note, c.conclusion,
+                       to_unix(created), to_unix(updated))
+                .run();
+            case_id = db_.last_insert_rowid();
+        } else {
+            statement s{db_,
+                        "UPDATE cases SET human_id = ?, year = ?, seq = ?, kind = ?, category = ?, "
+                        "unit_id = ?, reporter_email = ?, description = ?, occurred = ?, "
+                        "immediate_action = ?, state = ?, probability = ?, consequence = ?, "
+                        "authority = ?, authority_note = ?, conclusion = ?, updated_at = ? "
+                        "WHERE id = ?"};
+            s.bind_all(c.human_id, c.year, c.seq, bot::to_string(c.kind), bot::to_string(c.cat),
+                       c.unit_id, c.reporter_email, c.description, c.occurred, c.immediate_action,
+                       bot::to_string(c.state), probability, consequence,
+                       bot::to_string(c.authority), c.authority_note, c.conclusion,
+                       to_unix(updated), c.id)
+                .run();
+            if (db_.changes() == 0) {
+                throw store_error(db_.path().string() + ": cannot update case " + c.human_id +
+                                      ": no case has id " + std::to_string(c.id),
+                                  0, 0);
+            }
+            statement drop{db_, "DELETE FROM measures WHERE case_id = ?"};
+            drop.bind_all(case_id).run();
+        }
+        statement m{db_,
+                    "INSERT INTO measures (case_id, number, text, responsible_email, due_date, "
+                    "state, done_at, effect, evaluated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+        for (const auto& measure : c.measures) {
+            m.reset();
+            m.bind_all(case_id, measure.number, measure.text, measure.responsible_email,
+                       measure.due_date, bot::to_string(measure.state),
+                       unix_or_null(measure.done_at), measure.effect,
+                       unix_or_null(measure.evaluated_at))
+                .run();
+        }
+    }
+
+    statement event{db_,
+                    "INSERT INTO case_events (case_id, at, actor_email, via, kind, detail) "
+                    "SELECT id, ?, ?, ?, ?, ? FROM cases WHERE human_id = ?"};
+    for (const auto& e : d.events) {
+        const auto at = e.at == std::chrono::sys_seconds{} ? now : e.at;
+        event.reset();
+        event
+            .bind_all(to_unix(at), e.actor_email, bot::to_string(e.via), e.kind, e.detail,
+                      e.case_human_id)
+            .run();
+        if (db_.changes() == 0) {
+            throw store_error(db_.path().string() + ": cannot record '" + e.kind +
+                                  "' in the history of case " + e.case_human_id +
+                                  ": there is no such case",
+                              0, 0);
+        }
+    }
+
+    statement audit{db_,
+                    "INSERT INTO audit (at, actor_email, via, action, target, outcome, detail) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)"};
+    for (const auto& a : d.audit) {
+        audit.reset();
+        audit
+            .bind_all(to_unix(now), a.actor_email, bot::to_string(a.via), a.action, a.target,
+                      a.outcome, a.detail)
+            .run();
+    }
+
+    statement recipient{db_, "SELECT channel FROM persons WHERE email = ? AND active = 1"};
+    statement enqueue{db_,
+                      "INSERT OR IGNORE INTO outbox (recipient_email, channel, body, urgent, "
+                      "dedupe_key, created_at, not_before) VALUES (?, ?, ?, ?, ?, ?, ?)"};
+    for (const auto& n : d.notifications) {
+        recipient.reset();
+        recipient.bind_all(n.recipient_email);
+        if (!recipient.step()) {
+            // Nobody to deliver to; the audit trail says so instead of a row nobody can take.
+            audit.reset();
+            audit
+                .bind_all(to_unix(now), actor, via_name, "notify", n.recipient_email,
+                          "undeliverable", "unknown or inactive recipient")
+                .run();
+            continue;
+        }
+        const auto channel_name = recipient.text(0);
+        enqueue.reset();
+        enqueue
+            .bind_all(n.recipient_email, channel_name, message_to_json(n.body), n.urgent,
+                      null_if_empty(n.dedupe_key), to_unix(now), to_unix(now))
+            .run();
+    }
+
+    if (d.conversation) {
+        if (d.conversation->empty()) {
+            statement s{db_, "DELETE FROM conversations WHERE email = ? AND channel = ?"};
+            s.bind_all(actor, via_name).run();
+        } else {
+            statement s{db_,
+                        "INSERT INTO conversations (email, channel, state_json, updated_at) "
+                        "VALUES (?, ?, ?, ?) ON CONFLICT (email, channel) DO UPDATE SET "
+                        "state_json = excluded.state_json, updated_at = excluded.updated_at"};
+            s.bind_all(actor, via_name, conversation_to_json(*d.conversation), to_unix(now)).run();
+        }
+    }
+
+    if (d.preferences && d.preferences->lang) {
+        statement s{db_, "UPDATE persons SET lang = ?, lang_chosen = 1 WHERE email = ?"};
+        s.bind_all(bot::to_string(*d.preferences->lang), d.preferences->email).run();
+    }
+}
+
+void store::with_read(const read_fn& fn) {
+    transaction tx{db_, transaction_mode::deferred};
+    detail::sql_view view{db_};
+    fn(view, view);
+    tx.commit();
+}
+
+void store::sync_organisation(const organisation& org, std::chrono::sys_seconds now) {
+    (void)now;
+    transaction tx{db_, transaction_mode::immediate};
+    db_.exec("UPDATE units SET active = 0");
+    statement unit{db_,
+                   "INSERT INTO units (id, name, parent_id, leader_email, deputy_email, active) "
+                   "VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+                   "parent_id = excluded.parent_id, leader_email = excluded.leader_email, "
+                   "deputy_email = excluded.deputy_email, active = 1"};
+    for (const auto& u : org.units) {
+        unit.reset();
+        unit.bind_all(u.id, u.name, u.parent_id, lower(u.leader_email), lower(u.deputy_email))
+            .run();
+    }
+
+    db_.exec("DELETE FROM committee_members; DELETE FROM committees;");
+    statement committee{db_,
+                        "INSERT INTO committees (id, name, kind, unit_id) VALUES (?, ?, ?, ?)"};
+    statement member{db_,
+                     "INSERT INTO committee_members (committee_id, position, email, role) "
+                     "VALUES (?, ?, ?, ?)"};
+    for (const auto& c : org.committees) {
+        committee.reset();
+        committee.bind_all(c.id, c.name, bot::to_string(c.kind), c.unit_id).run();
+        int position = 0;
+        for (const auto& m : c.members) {
+            member.reset();
+            member.bind_all(c.id, ++position, lower(m.email), m.role).run();
+        }
+    }
+
+    std::set<std::string> configured;
+    statement person{db_,
+                     "INSERT INTO persons (email, name, unit_id, role, lang, channel, active, "
+                     "source) VALUES (?, ?, ?, ?, ?, ?, ?, 'config') ON CONFLICT (email) DO UPDATE "
+                     "SET name = excluded.name, unit_id = excluded.unit_id, role = excluded.role, "
+                     "lang = CASE WHEN lang_chosen = 1 THEN lang ELSE excluded.lang END, "
+                     "channel = excluded.channel, active = excluded.active, source = 'config'"};
+    for (const auto& p : org.people) {
+        const auto email = lower(p.email);
+        configured.insert(email);
+        person.reset();
+        person
+            .bind_all(email, p.name, p.unit_id, p.role, bot::to_string(p.lang),
+                      bot::to_string(p.preferred), p.active)
+            .run();
+    }
+
+    std::vector<std::string> gone;
+    statement previous{db_, "SELECT email FROM persons WHERE source = 'config' AND active = 1"};
+    while (previous.step()) {
+        if (auto email = previous.text(0); !configured.contains(email)) {
+            gone.push_back(std::move(email));
+        }
+    }
+    statement deactivate{db_, "UPDATE persons SET active = 0 WHERE email = ?"};
+    for (const auto& email : gone) {
+        deactivate.reset();
+        deactivate.bind_all(email).run();
+    }
+    tx.commit();
+}
+
+import_report store::import_people(const std::vector<bot::person>& people,
+                                   std::chrono::sys_seconds now) {
+    (void)now;
+    import_report report;
+    transaction tx{db_, transaction_mode::immediate};
+    statement known_unit{db_, "SELECT 1 FROM units WHERE id = ? AND active = 1"};
+    for (const auto& p : people) {
+        if (p.email.empty()) {
+            report.errors.push_back("(no email) " + p.name + ": an email address is required");
+            continue;
+        }
+        known_unit.reset();
+        known_unit.bind_all(p.unit_id);
+        if (!known_unit.step()) {
+            report.errors.push_back(lower(p.email) + ": unit '" + p.unit_id +
+                                    "' is not a known unit");
+        }
+    }
+    if (!report.errors.empty()) {
+        return report;
+    }
+
+    statement existing{db_,
+                       "SELECT name, unit_id, role, lang, channel, active, lang_chosen "
+                       "FROM persons WHERE email = ?"};
+    statement insert{db_,
+                     "INSERT INTO persons (email, name, unit_id, role, lang, channel, active, "
+                     "source) VALUES (?, ?, ?, ?, ?, ?, ?, 'import')"};
+    statement update{db_,
+                     "UPDATE persons SET name = ?, unit_id = ?, role = ?, "
+                     "lang = CASE WHEN lang_chosen = 1 THEN lang ELSE ? END, channel = ?, "
+                     "active = ? WHERE email = ?"};
+    for (const auto& p : people) {
+        const auto email = lower(p.email);
+        const auto lang = std::string{bot::to_string(p.lang)};
+        const auto channel = std::string{bot::to_string(p.preferred)};
+        existing.reset();
+        existing.bind_all(email);
+        if (!existing.step()) {
+            insert.reset();
+            insert.bind_all(email, p.name, p.unit_id, p.role, lang, channel, p.active).run();
+            report.added.push_back(email);
+            continue;
+        }
+        const bool lang_chosen = existing.integer(6) != 0;
+        const bool same = existing.text(0) == p.name && existing.text(1) == p.unit_id &&
+                          existing.text(2) == p.role && (lang_chosen || existing.text(3) == lang) &&
+                          existing.text(4) == channel && (existing.integer(5) != 0) == p.active;
+        if (same) {
+            report.unchanged.push_back(email);
+            continue;
+        }
+        update.reset();
+        update.bind_all(p.name, p.unit_id, p.role, lang, channel, p.active, email).run();
+        report.changed.push_back(email);
+    }
+    tx.commit();
+    return report;
+}
+
+std::vector<outbox_item> store::due_outbox(std::chrono::sys_seconds now,
+                                           std::optional<bot::channel> via,
+                                           std::optional<std::string> recipient, int limit) {
+    statement s{db_,
+                "SELECT id, recipient_email, channel, body, urgent, dedupe_key, attempts, "
+                "created_at, not_before FROM outbox WHERE state = 'pending' AND not_before <= ? "
+                "AND (?2 IS NULL OR channel = ?2) AND (?3 IS NULL OR recipient_email = ?3) "
+                "ORDER BY urgent DESC, not_before, id LIMIT ?4"};
+    std::optional<std::string> via_name;
+    if (via) {
+        via_name = std::string{bot::to_string(*via)};
+    }
+    s.bind_all(to_unix(now), via_name, recipient, limit);
+    std::vector<outbox_item> out;
+    while (s.step()) {
+        outbox_item item;
+        item.id = s.int64(0);
+        item.recipient_email = s.text(1);
+        item.via = detail::parse_column(db_, bot::parse_channel, s.text(2), "outbox.channel");
+        item.body = message_from_json(s.text(3));
+        item.urgent = s.integer(4) != 0;
+        item.dedupe_key = s.text(5);
+        item.attempts = s.integer(6);
+        item.created_at = from_unix(s.int64(7));
+        item.not_before = from_unix(s.int64(8));
+        out.push_back(std::move(item));
+    }
+    return out;
+}
+
+void store::mark_delivered(std::int64_t id, std::chrono::sys_seconds now) {
+    statement s{db_, "UPDATE outbox SET state = 'delivered', delivered_at = ? WHERE id = ?"};
+    s.bind_all(to_unix(now), id).run();
+}
+
+void store::mark_attempt_failed(std::int64_t id, const std::string& error,
+                                std::chrono::sys_seconds next_attempt, bool give_up) {
+    statement s{db_,
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, not_before = ?, "
+                "state = ? WHERE id = ?"};
+    s.bind_all(error, to_unix(next_attempt), give_up ? "failed" : "pending", id).run();
+}
+
+outbox_stats store::outbox_depth() {
+    statement s{db_,
+                "SELECT COALESCE(SUM(state = 'pending'), 0), COALESCE(SUM(state = 'failed'), 0) "
+                "FROM outbox"};
+    s.step();
+    return outbox_stats{s.int64(0), s.int64(1)};
+}
+
+std::vector<case_report_row> store::report_cases(std::optional<int> year) {
+    transaction tx{db_, transaction_mode::deferred};
+    detail::sql_view view{db_};
+    auto cases = year ? view.cases_where("WHERE year = ?", [&](statement& s) { s.bind_all(*year); })
+                      : view.cases_where("", [](statement&) {});
+    statement history{db_,
+                      "SELECT kind, at, actor_email, via, detail FROM case_events "
+                      "WHERE case_id = ? ORDER BY at, id"};
+    std::vector<case_report_row> out;
+    out.reserve(cases.size());
+    for (auto& c : cases) {
+        case_report_row row{std::move(c), {}};
+        history.reset();
+        history.bind_all(row.c.id);
+        while (history.step()) {
+            row.history.push_back(case_history_entry{history.text(0), from_unix(history.int64(1)),
+                                                     history.text(2), history.text(3),
+                                                     history.text(4)});
+        }
+        out.push_back(std::move(row));
+    }
+    tx.commit();
+    return out;
+}
+
+bool store::healthy() noexcept {
+    try {
+        return db_.query_int("SELECT 1") == 1;
+    } catch (...) {
+        return false;
+    }
+}
+
+}  // namespace kv::daemon
