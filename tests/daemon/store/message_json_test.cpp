@@ -1,0 +1,104 @@
+#include "daemon/store/message_json.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "daemon/store/sqlite.hpp"
+
+using namespace kv;
+using namespace kv::daemon;
+
+namespace {
+
+bot::message sample_message() {
+    bot::message m;
+    m.title = "Nytt avvik AV-2026-0001";
+    m.facts = {{"Enhet", "Helse og omsorg"}, {"Kategori", "Tjeneste"}};
+    m.text = "Ola har meldt et avvik.\nSe og ta imot.";
+    bot::action receive;
+    receive.verb = "case.receive";
+    receive.label = "Ta imot";
+    receive.data = {{"case", "AV-2026-0001"}};
+    bot::action assess;
+    assess.verb = "case.assess";
+    assess.label = "Vurder";
+    assess.data = {{"case", "AV-2026-0001"}};
+    assess.inputs = {{"probability",
+                      "Sannsynlighet",
+                      bot::action_input::input_kind::choice,
+                      {{"1", "Lav"}, {"5", "Høy"}},
+                      true},
+                     {"due", "Frist", bot::action_input::input_kind::date, {}, false}};
+    m.actions = {receive, assess};
+    m.subject_key = "case:AV-2026-0001";
+    return m;
+}
+
+constexpr std::string_view sample_json = R"json({
+  "actions": [
+    {"data": {"case": "AV-2026-0001"}, "inputs": [], "label": "Ta imot", "verb": "case.receive"},
+    {"data": {"case": "AV-2026-0001"},
+     "inputs": [
+       {"choices": [{"label": "Lav", "value": "1"}, {"label": "Høy", "value": "5"}],
+        "kind": "choice", "label": "Sannsynlighet", "name": "probability", "required": true},
+       {"choices": [], "kind": "date", "label": "Frist", "name": "due", "required": false}],
+     "label": "Vurder", "verb": "case.assess"}],
+  "facts": [{"label": "Enhet", "value": "Helse og omsorg"},
+            {"label": "Kategori", "value": "Tjeneste"}],
+  "subject_key": "case:AV-2026-0001",
+  "text": "Ola har meldt et avvik.\nSe og ta imot.",
+  "title": "Nytt avvik AV-2026-0001"
+})json";
+
+}  // namespace
+
+TEST_CASE("a message is stored as the documented JSON and reads back unchanged", "[store]") {
+    const auto m = sample_message();
+    CHECK(nlohmann::json::parse(message_to_json(m)) == nlohmann::json::parse(sample_json));
+
+    const auto back = message_from_json(sample_json);
+    CHECK(message_to_json(back) == message_to_json(m));
+    REQUIRE(back.actions.size() == 2);
+    CHECK(back.actions[1].inputs[0].choices[1].second == "Høy");
+    CHECK(back.actions[1].inputs[1].kind == bot::action_input::input_kind::date);
+    CHECK_FALSE(back.actions[1].inputs[1].required);
+}
+
+TEST_CASE("stored JSON that is not a message is reported, not guessed at", "[store]") {
+    struct row {
+        const char* label;
+        std::string json;
+        std::string message;
+    };
+    const row rows[] = {
+        {"not JSON", "{", "stored message is not valid: "},
+        {"missing title", R"({"facts":[],"text":"","actions":[],"subject_key":""})",
+         "stored message is not valid: [json.exception.out_of_range.403] key 'title' not found"},
+        {"unknown input kind",
+         R"({"title":"t","facts":[],"text":"","subject_key":"","actions":[{"verb":"v","label":"l",
+            "data":{},"inputs":[{"name":"n","label":"l","kind":"slider","choices":[],
+            "required":true}]}]})",
+         "stored message is not valid: unknown input kind 'slider'"},
+    };
+    for (const auto& r : rows) {
+        CAPTURE(r.label);
+        try {
+            message_from_json(r.json);
+            FAIL("accepted " << r.json);
+        } catch (const store_error& e) {
+            CHECK_THAT(e.what(), Catch::StartsWith(r.message));
+            CHECK(e.code() == 0);
+        }
+    }
+}
+
+TEST_CASE("dialog state round-trips through JSON", "[store]") {
+    const bot::conversation_state c{"file", {{"unit", "helse"}, {"what", "Fall i gangen"}}};
+    const auto json = conversation_to_json(c);
+    CHECK(nlohmann::json::parse(json) ==
+          nlohmann::json::parse(
+              R"({"flow": "file", "fields": {"unit": "helse", "what": "Fall i gangen"}})"));
+    const auto back = conversation_from_json(json);
+    CHECK(back.flow == "file");
+    CHECK(back.fields == c.fields);
+}
