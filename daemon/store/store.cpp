@@ -39,6 +39,15 @@ std::optional<std::int64_t> unix_or_null(const std::optional<std::chrono::sys_se
     return to_unix(*t);
 }
 
+// Records a change the daemon made on its own (not on a person's request).
+void audit_system(database& db, std::chrono::sys_seconds now, std::string_view action,
+                  const std::string& detail) {
+    statement s{db,
+                "INSERT INTO audit (at, actor_email, via, action, target, outcome, detail) "
+                "VALUES (?, '', 'system', ?, '', 'ok', ?)"};
+    s.bind_all(to_unix(now), action, detail).run();
+}
+
 // Opens without ever creating over an existing file, then reads before anything may write, so
 // a file that is not a database (or is damaged) is reported and left byte for byte as it was.
 database open_database(const store_options& options) {
@@ -246,7 +255,6 @@ void store::with_read(const read_fn& fn) {
 }
 
 void store::sync_organisation(const organisation& org, std::chrono::sys_seconds now) {
-    (void)now;
     transaction tx{db_, transaction_mode::immediate};
     db_.exec("UPDATE units SET active = 0");
     statement unit{db_,
@@ -305,12 +313,14 @@ void store::sync_organisation(const organisation& org, std::chrono::sys_seconds 
         deactivate.reset();
         deactivate.bind_all(email).run();
     }
+    audit_system(db_, now, "organisation.sync",
+                 std::to_string(org.units.size()) + " units, " + std::to_string(org.people.size()) +
+                     " people, " + std::to_string(gone.size()) + " retired");
     tx.commit();
 }
 
 import_report store::import_people(const std::vector<bot::person>& people,
                                    std::chrono::sys_seconds now) {
-    (void)now;
     import_report report;
     transaction tx{db_, transaction_mode::immediate};
     statement known_unit{db_, "SELECT 1 FROM units WHERE id = ? AND active = 1"};
@@ -364,6 +374,9 @@ import_report store::import_people(const std::vector<bot::person>& people,
         update.bind_all(p.name, p.unit_id, p.role, lang, channel, p.active, email).run();
         report.changed.push_back(email);
     }
+    audit_system(db_, now, "people.import",
+                 std::to_string(report.added.size()) + " added, " +
+                     std::to_string(report.changed.size()) + " changed");
     tx.commit();
     return report;
 }
