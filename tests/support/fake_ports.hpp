@@ -1,0 +1,103 @@
+#pragma once
+// In-memory implementations of the bot's ports (bot/ports.hpp) and a small world that applies
+// decisions to them the way the SQLite store does, so conversations can be scripted in tests.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "bot/decision.hpp"
+#include "bot/dialog/bot.hpp"
+#include "bot/events.hpp"
+#include "bot/ports.hpp"
+
+namespace kv::test {
+
+// The organisation in memory: people by email, units and committees in the order added.
+// Not thread-safe. Adding a person or unit with an existing key replaces it.
+class fake_directory final : public bot::directory {
+  public:
+    fake_directory& add_person(bot::person p);
+    fake_directory& add_unit(bot::unit u);
+    fake_directory& add_committee(bot::committee c);
+    // Sets a known person's language, as a stored preference does; ignores unknown people.
+    void set_language(const std::string& email, bot::language lang);
+
+    std::optional<bot::person> find_person(const std::string& email) const override;
+    std::optional<bot::unit> find_unit(const std::string& id) const override;
+    std::vector<bot::unit> all_units() const override;
+    std::vector<bot::committee> all_committees() const override;
+
+  private:
+    std::map<std::string, bot::person> people_;
+    std::vector<bot::unit> units_;
+    std::vector<bot::committee> committees_;
+};
+
+// Cases and dialog state in memory. Cases keep insertion order; a case with id 0 gets the next
+// free id when stored. Not thread-safe.
+class fake_repository final : public bot::repository {
+  public:
+    // Inserts `c` when its id is 0 (returning the id given), else replaces the case with that id.
+    // Throws std::logic_error when no case has that id, as the store refuses such a write.
+    std::int64_t store_case(bot::deviation_case c);
+    // Stores `s` for the person on the channel; an empty state removes it.
+    void set_conversation(const std::string& email, bot::channel via, bot::conversation_state s);
+    const std::vector<bot::deviation_case>& cases() const { return cases_; }
+
+    std::optional<bot::deviation_case> find_case(const std::string& human_id) const override;
+    std::vector<bot::deviation_case> cases_reported_by(const std::string& email) const override;
+    std::vector<bot::deviation_case> open_cases_in(
+        const std::vector<std::string>& unit_ids) const override;
+    int next_case_seq(int year) const override;
+    bot::conversation_state conversation(const std::string& email, bot::channel via) const override;
+
+  private:
+    std::vector<bot::deviation_case> cases_;
+    std::int64_t next_id_ = 1;
+    std::map<std::pair<std::string, bot::channel>, bot::conversation_state> conversations_;
+};
+
+// A directory and a repository with what a real store would have recorded besides them:
+// notifications per recipient, audit rows and case history. Not thread-safe.
+struct fake_world {
+    fake_directory dir;
+    fake_repository repo;
+    std::map<std::string, std::vector<bot::notification>> inbox;  // by recipient email
+    std::vector<bot::audit_record> audit;
+    std::vector<bot::case_event> history;
+    int case_writes = 0;
+
+    // Applies `d` as the store does for an event from `actor` on `via`: writes the case, keeps
+    // the dialog state (set, or cleared when empty), the language preference, and collects
+    // notifications, audit rows and history. Throws std::logic_error for a case update whose
+    // id is unknown, or history for a case that does not exist.
+    void apply(const bot::decision& d, const std::string& actor, bot::channel via);
+
+    // Lets `b` decide `ev` against this world at `now`, applies the decision and returns it.
+    bot::decision handle(const bot::bot& b, const bot::inbound_event& ev, bot::time_point now);
+
+    // The notifications `email` received so far (empty when none).
+    const std::vector<bot::notification>& received(const std::string& email) const;
+};
+
+// A small municipality to talk to the bot in. All addresses end in "@vik.kommune.no".
+//
+//   kommune (Vik kommune; leader radmann)
+//   ├── helse (Helse og omsorg; leader helsesjef)
+//   │   ├── sykehjem (Solsiden sykehjem; leader leder.sol, deputy nestleder.sol)
+//   │   └── hjemme (Hjemmetjenesten; leader leder.hjem)
+//   └── skole (Vik skole; leader rektor)
+//
+// Staff: kari (sykehjem), per (sykehjem), john (sykehjem, English), tone (hjemme), and
+// gammel (sykehjem, inactive). The patient and user safety committee has psu.leder and
+// kvalitet; the quality committee has radmann only.
+fake_directory small_municipality();
+
+// "<local part>@vik.kommune.no".
+std::string at_vik(const std::string& local_part);
+
+}  // namespace kv::test
