@@ -11,7 +11,7 @@ namespace kv::bot {
 // A value the person supplies when pressing an action: a card input, an email reply field, or
 // a console prompt.
 struct action_input {
-    enum class input_kind { text, choice, date };
+    enum class input_kind { text, choice, date, person };  // person: an email address
     std::string name;
     std::string label;
     input_kind kind = input_kind::text;

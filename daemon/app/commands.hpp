@@ -1,0 +1,26 @@
+#pragma once
+// The subcommands that work on an opened app. Each returns the process's exit code.
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include "daemon/app/app.hpp"
+
+namespace kv::daemon {
+
+// `kvalitetsvakt serve`: HTTP (/healthz, /metrics) until SIGTERM or SIGINT, then a graceful stop.
+int run_serve(app& a);
+
+// `kvalitetsvakt chat --as EMAIL`: talk to the bot as one person on the console.
+int run_chat(app& a, const std::string& email, std::istream& in, std::ostream& out,
+             bool interactive);
+
+// `kvalitetsvakt report deviations [--year Y] [--format json|csv]`.
+int run_report_deviations(app& a, std::optional<int> year, const std::string& format,
+                          std::ostream& out);
+
+// `kvalitetsvakt import people FILE.csv`.
+int run_import_people(app& a, const std::string& file, std::ostream& out, std::ostream& err);
+
+}  // namespace kv::daemon

@@ -1,0 +1,105 @@
+#include <future>
+#include <iostream>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include "daemon/app/commands.hpp"
+#include "daemon/http/health.hpp"
+#include "daemon/http/http_server.hpp"
+#include "daemon/http/metrics.hpp"
+#include "daemon/log.hpp"
+#include "daemon/version.hpp"
+
+namespace kv::daemon {
+
+namespace net = boost::asio;
+
+int run_serve(app& a) {
+    net::io_context ioc;
+    // SQLite blocks on fsync: all store work runs on this one thread, never on the I/O loop.
+    net::thread_pool store_thread(1);
+
+    metrics_registry metrics;
+    declare_daemon_metrics(metrics);
+    for (const char* ch : {"console", "teams", "email"}) {
+        for (const char* result : {"delivered", "failed"}) {
+            metrics.increment(metric_names::deliveries, {{"channel", ch}, {"result", result}}, 0);
+        }
+    }
+
+    const health_probe probe = [&a, &metrics] {
+        health_snapshot s;
+        s.store_ok = a.db->healthy();
+        const auto depth = a.db->outbox_depth();
+        s.outbox_pending = depth.pending;
+        s.outbox_failed = depth.failed;
+        metrics.set(metric_names::outbox_pending, static_cast<double>(depth.pending));
+        metrics.set(metric_names::outbox_failed, static_cast<double>(depth.failed));
+        return s;
+    };
+    auto metrics_handler = metrics_route(metrics);
+    route metrics_with_refresh{metrics_handler.method, metrics_handler.path,
+                               [probe, inner = metrics_handler.handler](const http_request& r) {
+                                   probe();  // the outbox gauges are read at scrape time
+                                   return inner(r);
+                               }};
+    const router routes({healthz_route(version, probe), std::move(metrics_with_refresh)});
+
+    http_server_settings hs;
+    hs.address = a.cfg.http.listen;
+    hs.port = a.cfg.http.port;
+    hs.body_limit = a.cfg.http.body_limit;
+    std::unique_ptr<http_server> server;
+    try {
+        server = std::make_unique<http_server>(ioc.get_executor(), store_thread.get_executor(), hs,
+                                               routes);
+    } catch (const std::exception& e) {
+        std::cerr << "error: cannot listen on " << hs.address << ":" << hs.port << ": " << e.what()
+                  << "\n";
+        store_thread.join();
+        return exit_failure;
+    }
+
+    net::signal_set signals(ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+        if (!ec) {
+            log::info("signal " + std::to_string(sig) + ": stopping after work in flight");
+            server->stop();
+        }
+    });
+
+    int exit_code = exit_ok;
+    net::co_spawn(ioc, server->run(), [&](std::exception_ptr e) {
+        if (e) {
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+                log::error(std::string("http server failed: ") + ex.what());
+                exit_code = exit_failure;
+            }
+        }
+        signals.cancel();
+    });
+
+    log::info("kvalitetsvakt " + std::string(version) + " serving " + a.org.name + " on http://" +
+              hs.address + ":" + std::to_string(server->port()) + " (store " +
+              a.db->path().string() + ")");
+    std::cout << "Kvalitetsvakt kjører på http://" << hs.address << ":" << server->port()
+              << "  (Ctrl+C stopper)\n"
+              << "Snakk med boten i en annen terminal, f.eks.:\n"
+              << "  ./build/kvalitetsvakt chat --as kari.nordmann@eksempel.kommune.no\n"
+              << std::flush;
+    ioc.run();
+    store_thread.join();
+    server.reset();
+    log::info("stopped");
+    return exit_code;
+}
+
+}  // namespace kv::daemon
