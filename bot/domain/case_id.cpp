@@ -18,7 +18,7 @@ std::optional<std::string> normalise_case_id(std::string_view text) {
         prefix += static_cast<char>(std::toupper(static_cast<unsigned char>(text[i])));
         ++i;
     }
-    if (prefix.empty() || prefix.size() > 4 || i >= text.size() || text[i] != '-') {
+    if (prefix.empty() || prefix.size() > 8 || i >= text.size() || text[i] != '-') {
         return std::nullopt;
     }
     auto number = [&](std::size_t max_digits) -> std::optional<int> {
