@@ -107,14 +107,16 @@ class store {
                                 std::chrono::sys_seconds now);
 
     // Pending rows due at `now` (not_before <= now), urgent first, then oldest; optionally only
-    // for one channel and one recipient.
+    // for one channel and one recipient. The outbox methods throw store_error.
     std::vector<outbox_item> due_outbox(std::chrono::sys_seconds now,
                                         std::optional<bot::channel> via,
                                         std::optional<std::string> recipient, int limit);
+    // The row is never handed out again.
     void mark_delivered(std::int64_t id, std::chrono::sys_seconds now);
     // Counts a failed attempt; the row is retried at `next_attempt`, or marked failed if give_up.
     void mark_attempt_failed(std::int64_t id, const std::string& error,
                              std::chrono::sys_seconds next_attempt, bool give_up);
+    // Rows waiting (due or not) and rows given up on.
     outbox_stats outbox_depth();
 
     // All cases (or those of `year`), ordered by year and sequence, each with its history.
