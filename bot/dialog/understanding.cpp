@@ -85,8 +85,14 @@ std::optional<std::pair<int, int>> find_clock(std::string_view t) {
     return std::nullopt;
 }
 
+struct found_date {
+    year_month_day date;
+    std::size_t at = 0;  // where the date's text starts, and how long it is
+    std::size_t length = 0;
+};
+
 // "23.11", "23.11.2026", "2026-11-23".
-std::optional<year_month_day> find_date(std::string_view t, year_month_day today) {
+std::optional<found_date> find_date(std::string_view t, year_month_day today) {
     for (std::size_t i = 0; i < t.size(); ++i) {
         if (i > 0 && std::isdigit(static_cast<unsigned char>(t[i - 1])) != 0) {
             continue;
@@ -111,7 +117,7 @@ std::optional<year_month_day> find_date(std::string_view t, year_month_day today
         }
         const year_month_day date{year{y}, month{mo}, day{d}};
         if (date.ok()) {
-            return date;
+            return found_date{date, i, static_cast<std::size_t>(consumed)};
         }
     }
     return std::nullopt;
@@ -125,6 +131,9 @@ std::optional<std::string> read_time(std::string_view t, time_point now, bool wh
     const civil c = local_now(now);
     const auto clock = find_clock(t);
     const auto yesterday = shift(c.date, -1);
+    const auto later_than_now = [&](std::pair<int, int> hm) {
+        return hm.first > c.hour || (hm.first == c.hour && hm.second > c.minute);
+    };
     struct phrase {
         std::string_view words;
         int day_offset;
@@ -157,10 +166,13 @@ std::optional<std::string> read_time(std::string_view t, time_point now, bool wh
         if (p.part == "now") {
             return stamp(c.date, std::pair{c.hour, c.minute});
         }
-        if (p.part == "natt" && p.day_offset == 0) {
+        if (p.part == "natt" && p.day_offset == 0 && !(clock && clock->first < 12)) {
             d = yesterday;  // reporting what happened "i natt": the night that began yesterday
         }
         if (clock) {
+            if (d == c.date && later_than_now(*clock)) {
+                return std::nullopt;
+            }
             return stamp(d, clock);
         }
         return p.part.empty() ? stamp(d, std::nullopt)
@@ -169,15 +181,16 @@ std::optional<std::string> read_time(std::string_view t, time_point now, bool wh
     if (whole_answer && (t == "nå" || t == "now" || t == "akkurat nå" || t == "just now")) {
         return stamp(c.date, std::pair{c.hour, c.minute});
     }
-    if (const auto d = find_date(t, c.date)) {
-        if (*d > c.date) {
+    if (const auto found = find_date(t, c.date)) {
+        // The date's own digits ("20.11") must not be read as a clock time (20:11).
+        std::string beside(t);
+        beside.replace(found->at, found->length, found->length, ' ');
+        const auto at_clock = find_clock(beside);
+        if (found->date > c.date ||
+            (at_clock && found->date == c.date && later_than_now(*at_clock))) {
             return std::nullopt;
         }
-        if (clock && *d == c.date &&
-            (clock->first > c.hour || (clock->first == c.hour && clock->second > c.minute))) {
-            return std::nullopt;
-        }
-        return stamp(*d, clock);
+        return stamp(found->date, at_clock);
     }
     if (whole_answer && clock) {
         const bool later_today =
