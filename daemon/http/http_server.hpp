@@ -24,7 +24,8 @@ struct http_server_settings {
     std::size_t body_limit = 256 * 1024;  // bytes; a larger body is answered with 413
     // Longest wait for the next request on a kept-alive connection, and for each read or write.
     std::chrono::steady_clock::duration read_timeout = std::chrono::seconds{30};
-    // Longest time from a request's first byte to its response's last byte, handler included.
+    // Longest time from a request's first byte to its response's last byte. A handler is never
+    // interrupted, but a response it finishes after the deadline is not sent.
     std::chrono::steady_clock::duration request_deadline = std::chrono::seconds{60};
 };
 
@@ -32,7 +33,8 @@ struct http_server_settings {
 // to the router's handlers as plain http_request values; handlers run on `handler_executor`
 // (give it a thread pool when handlers block, e.g. on the store) and their responses are
 // written back on the connection's own executor.
-// Owns the listening socket and its connections; the router and the executors must outlive it.
+// Owns the listening socket and its connections. The router and the executors must outlive it,
+// and it must outlive the completion of run().
 // Thread-safety: port() and stop() may be called from any thread; run() once.
 // Failure: a malformed request is answered 400 (a too-large header 431, a body over the limit
 // 413) and the connection closed; a timeout or a peer reset closes it silently; anything
