@@ -142,6 +142,56 @@ TEST_CASE_METHOD(filing, "the quick form asks only for what is missing and files
     CHECK(h.world.received(at_vik("helsesjef")).empty());
 }
 
+TEST_CASE("the quick form shows what it guessed and asks for what it could not", "[bot]") {
+    struct row {
+        std::string text;
+        std::string kind;      // the summary's Type, or "?" for a question about it
+        std::string category;  // the summary's Kategori, or "?"
+    };
+    const std::string guess = " (gjettet – endre om feil)";
+    const row rows[] = {
+        {"avvik: Beboer falt på badet i natt", "Avvik", "Tjeneste/bruker" + guess},
+        {"avvik: Det var nesten brann på kjøkkenet i natt", "Nestenuhell" + guess, "?"},
+        {"nestenuhell: Holdt på å gi feil dose i natt", "Nestenuhell", "Tjeneste/bruker" + guess},
+        {"klage: Lang ventetid på telefonen i går", "Klage/synspunkt", "?"},
+        {"meld: Jeg fikk en stikkskade i natt", "?", "HMS" + guess},
+        {"forslag: Vi bør ha bedre lys i gangen i natt", "Forbedringsforslag", "?"},
+    };
+    for (const auto& r : rows) {
+        CAPTURE(r.text);
+        bot_harness h{small_municipality(), monday_morning};
+        const auto kari = at_vik("kari");
+        auto d = h.say(kari, r.text);
+        if (r.kind == "?") {
+            CHECK(has(flatten(d.replies), "Hva slags melding er dette?"));
+            d = h.say(kari, "1");
+        }
+        if (r.category == "?") {
+            CHECK(has(flatten(d.replies), "Hvilken kategori gjelder det?"));
+            d = h.say(kari, "2");
+        }
+        CHECK(has(flatten(d.replies), "Hva ble gjort med en gang?"));
+        const auto summary = h.say(kari, "ingen");
+        REQUIRE(summary.replies.size() == 1);
+        CHECK(fact(summary.replies[0], "Type") == (r.kind == "?" ? "Avvik" : r.kind));
+        CHECK(fact(summary.replies[0], "Kategori") ==
+              (r.category == "?" ? "Organisasjon/internt" : r.category));
+    }
+}
+
+TEST_CASE_METHOD(filing, "changing a guessed field from the summary asks for it again", "[bot]") {
+    h.say(kari, "avvik: Beboer falt på badet i natt");
+    h.say(kari, "ingen");
+    const auto asked = h.press(kari, "draft.change", {{"field", "category"}});
+    CHECK(has(flatten(asked.replies), "Hvilken kategori gjelder det?"));
+    const auto summary = h.press(kari, "flow.answer", {{"value", "hms"}});
+    REQUIRE(summary.replies.size() == 1);
+    CHECK(fact(summary.replies[0], "Kategori") == "HMS");
+    const auto filed = h.press(kari, "draft.submit");
+    REQUIRE(filed.case_write);
+    CHECK(filed.case_write->cat == kv::bot::category::hms);
+}
+
 TEST_CASE_METHOD(filing, "each filed case takes the next number of the year", "[bot]") {
     for (const auto* expected : {"AV-2026-0001", "AV-2026-0002", "AV-2026-0003"}) {
         CAPTURE(expected);
