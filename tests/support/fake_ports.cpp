@@ -163,6 +163,60 @@ const std::vector<bot::notification>& fake_world::received(const std::string& em
     return it == inbox.end() ? none : it->second;
 }
 
+bot_harness::bot_harness(fake_directory dir, bot::time_point at, bot::bot_settings settings)
+    : b(std::move(settings)), now(at) {
+    world.dir = std::move(dir);
+}
+
+bot::decision bot_harness::say(const std::string& email, std::string text) {
+    bot::inbound_event ev;
+    ev.sender_email = email;
+    ev.via = bot::channel::console;
+    ev.text = std::move(text);
+    return world.handle(b, ev, now);
+}
+
+bot::decision bot_harness::press(const std::string& email, std::string verb,
+                                 std::map<std::string, std::string> data) {
+    bot::inbound_event ev;
+    ev.sender_email = email;
+    ev.via = bot::channel::console;
+    ev.action_verb = std::move(verb);
+    ev.action_data = std::move(data);
+    return world.handle(b, ev, now);
+}
+
+bot::conversation_state bot_harness::conversation(const std::string& email) const {
+    return world.repo.conversation(email, bot::channel::console);
+}
+
+std::string flatten(const bot::message& m) {
+    std::string out;
+    const auto line = [&](const std::string& s) {
+        if (!s.empty()) {
+            out += s;
+            out += '\n';
+        }
+    };
+    line(m.title);
+    for (const auto& f : m.facts) {
+        line(f.label + ": " + f.value);
+    }
+    line(m.text);
+    for (const auto& a : m.actions) {
+        line("[" + a.label + "]");
+    }
+    return out;
+}
+
+std::string flatten(const std::vector<bot::message>& ms) {
+    std::string out;
+    for (const auto& m : ms) {
+        out += flatten(m);
+    }
+    return out;
+}
+
 std::string at_vik(const std::string& local_part) {
     return local_part + "@vik.kommune.no";
 }

@@ -84,6 +84,26 @@ struct fake_world {
     const std::vector<bot::notification>& received(const std::string& email) const;
 };
 
+// A bot with its world and a fixed clock, to script conversations line by line. Not thread-safe.
+struct bot_harness {
+    fake_world world;
+    bot::bot b;
+    bot::time_point now;
+
+    bot_harness(fake_directory dir, bot::time_point at, bot::bot_settings settings = {});
+    // `email` types `text` on the console; returns the applied decision.
+    bot::decision say(const std::string& email, std::string text);
+    // `email` presses a button with `verb` and `data` on the console; returns the applied decision.
+    bot::decision press(const std::string& email, std::string verb,
+                        std::map<std::string, std::string> data = {});
+    bot::conversation_state conversation(const std::string& email) const;
+};
+
+// Everything a person would read in `m`, one piece per line: title, "label: value" facts, text,
+// and the action labels as "[label]".
+std::string flatten(const bot::message& m);
+std::string flatten(const std::vector<bot::message>& ms);
+
 // A small municipality to talk to the bot in. All addresses end in "@vik.kommune.no".
 //
 //   kommune (Vik kommune; leader radmann)
