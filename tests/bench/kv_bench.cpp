@@ -1,0 +1,521 @@
+// Measures what the issue sets goals for, against baselines taken in the same run:
+//  1. durable filing rate through the store versus single-row SQLite inserts (goal >= 0.80);
+//  2. the bot's decision time on a filing versus copying the dialog state (goal < 50 µs).
+// Prints its findings and exits 0 whether or not a goal is met; exits 2 on bad arguments.
+//
+// Usage: kv_bench [filings per round (2000)] [rounds (3)] [decisions (20000)]
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/dialog/bot.hpp"
+#include "bot/domain/case_id.hpp"
+#include "daemon/store/store.hpp"
+
+namespace {
+
+using namespace kv;
+namespace fs = std::filesystem;
+using bench_clock = std::chrono::steady_clock;
+
+constexpr double filing_goal_ratio = 0.80;
+constexpr double decide_goal_us = 50.0;
+const auto now = std::chrono::sys_seconds{std::chrono::seconds{1'780'000'000}};  // 2026-05-28
+
+struct options {
+    int filings = 2000;
+    int rounds = 3;
+    int decisions = 20000;
+};
+
+std::optional<int> positive(std::string_view s) {
+    int v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || end != s.data() + s.size() || v <= 0) {
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::optional<options> parse_args(int argc, char** argv) {
+    options o;
+    int* const slots[] = {&o.filings, &o.rounds, &o.decisions};
+    if (argc > 4) {
+        return std::nullopt;
+    }
+    for (int i = 1; i < argc; ++i) {
+        const auto v = positive(argv[i]);
+        if (!v) {
+            return std::nullopt;
+        }
+        *slots[i - 1] = *v;
+    }
+    return o;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const auto n = v.size();
+    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+double percentile(std::vector<double> v, double p) {
+    std::sort(v.begin(), v.end());
+    const auto index = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+    return v[index];
+}
+
+double seconds_since(bench_clock::time_point start) {
+    return std::chrono::duration<double>(bench_clock::now() - start).count();
+}
+
+// A demo-sized municipality: 6 units in a tree, 20 people, one committee.
+daemon::organisation demo_organisation() {
+    daemon::organisation org;
+    org.name = "Eksempel kommune";
+    const auto mail = [](std::string_view who) {
+        return std::string{who} + "@eksempel.kommune.no";
+    };
+    struct unit_row {
+        const char* id;
+        const char* name;
+        const char* parent;
+        const char* leader;
+        const char* deputy;
+    };
+    const unit_row units[] = {
+        {"kommune", "Kommunedirektøren", "", "ingrid.bakke", "lars.moen"},
+        {"helse", "Helse og omsorg", "kommune", "hilde.strand", "tor.eriksen"},
+        {"solbakken", "Solbakken sykehjem", "helse", "per.hansen", "anne.johansen"},
+        {"hjemmetjenesten", "Hjemmetjenesten", "helse", "marte.larsen", "jonas.haugen"},
+        {"oppvekst", "Oppvekst og kultur", "kommune", "randi.solberg", "geir.andersen"},
+        {"eikely", "Eikely barnehage", "oppvekst", "silje.dahl", "nina.lie"},
+    };
+    for (const auto& u : units) {
+        org.units.push_back({u.id, u.name, u.parent, mail(u.leader), mail(u.deputy)});
+        org.people.push_back({mail(u.leader), u.leader, u.id, "leader", bot::language::nb,
+                              bot::channel::console, true});
+        org.people.push_back({mail(u.deputy), u.deputy, u.id, "deputy", bot::language::nb,
+                              bot::channel::console, true});
+    }
+    const std::pair<const char*, const char*> staff[] = {
+        {"kari.nordmann", "solbakken"},  {"ola.nordmann", "solbakken"},
+        {"siri.berg", "solbakken"},      {"even.lund", "hjemmetjenesten"},
+        {"mona.vik", "hjemmetjenesten"}, {"trond.aas", "eikely"},
+        {"heidi.foss", "eikely"},        {"kvalitet.koordinator", "kommune"},
+    };
+    for (const auto& [who, unit_id] : staff) {
+        org.people.push_back(
+            {mail(who), who, unit_id, "employee", bot::language::nb, bot::channel::console, true});
+    }
+    org.committees.push_back({"kvalitetsutvalg",
+                              "Kvalitetsutvalget",
+                              bot::committee_kind::quality,
+                              "kommune",
+                              {{mail("ingrid.bakke"), "chair"},
+                               {mail("kvalitet.koordinator"), "facilitator"},
+                               {mail("hilde.strand"), "member"}}});
+    return org;
+}
+
+const std::string reporter = "kari.nordmann@eksempel.kommune.no";
+
+// A folder of its own under the system's temporary folder, removed with everything in it.
+class temp_folder {
+  public:
+    temp_folder() : path_(fs::temp_directory_path() / ("kv_bench-" + std::to_string(::getpid()))) {
+        fs::remove_all(path_);
+        fs::create_directories(path_);
+    }
+    ~temp_folder() {
+        std::error_code ec;
+        fs::remove_all(path_, ec);
+    }
+    temp_folder(const temp_folder&) = delete;
+    temp_folder& operator=(const temp_folder&) = delete;
+    const fs::path& path() const { return path_; }
+
+  private:
+    fs::path path_;
+};
+
+// ---- 1. Durable filing rate ----
+
+// What submitting a filled-in filing decides: the new case, its "filed" history line, the audit
+// record, a card to the unit's leader, and the end of the dialog.
+bot::decision filing_decision(const bot::directory& dir, const bot::repository& repo, int i) {
+    const int year = 2026;
+    bot::deviation_case c;
+    c.year = year;
+    c.seq = repo.next_case_seq(year);
+    c.human_id = bot::format_case_id("AV", year, c.seq);
+    c.kind = bot::case_kind::avvik;
+    c.cat = bot::category::tjeneste;
+    c.unit_id = "solbakken";
+    c.reporter_email = reporter;
+    c.description = "Feil medisin ble gitt til beboer på rom " + std::to_string(i % 40) +
+                    " under kveldsvakten; oppdaget ved neste utdeling.";
+    c.occurred = "2026-05-27 21:30";
+    c.immediate_action = "Lege kontaktet, beboer observert";
+    c.created_at = now;
+    c.updated_at = now;
+
+    bot::decision d;
+    d.events.push_back({c.human_id, now, reporter, bot::channel::console, "filed", ""});
+    d.audit.push_back({reporter, bot::channel::console, "case.file", c.human_id, "ok", ""});
+    const auto unit = dir.find_unit(c.unit_id);
+    const std::string leader = unit ? unit->leader_email : std::string{};
+    bot::message card;
+    card.title = "Avvik " + c.human_id + " – Solbakken sykehjem";
+    card.subject_key = c.human_id;
+    card.facts = {
+        {"Type", "Avvik"},   {"Kategori", "Tjeneste/bruker"},      {"Enhet", "Solbakken sykehjem"},
+        {"Når", c.occurred}, {"Strakstiltak", c.immediate_action}, {"Meldt av", "kari.nordmann"},
+        {"Status", "Ny"}};
+    card.text = c.description;
+    card.actions = {{"case.receive", "Ta imot", {{"case", c.human_id}}, {}},
+                    {"case.forward", "Send videre", {{"case", c.human_id}}, {}}};
+    d.notifications.push_back({leader, std::move(card), false, c.human_id + ":filed"});
+    d.conversation = bot::conversation_state{};
+    d.case_write = std::move(c);
+    return d;
+}
+
+// Files deviations through the store, one inbound event (one transaction) each.
+class store_filer {
+  public:
+    store_filer(const fs::path& file, bool synchronous_full)
+        : store_(daemon::store_options{file, synchronous_full, 5000}) {
+        store_.sync_organisation(demo_organisation(), now);
+        ev_.sender_email = reporter;
+        ev_.via = bot::channel::console;
+        ev_.conversation = "bench";
+        ev_.action_verb = "draft.submit";
+    }
+    // Files `n` more; returns the seconds it took.
+    double run(int n) {
+        const auto start = bench_clock::now();
+        for (int k = 0; k < n; ++k, ++done_) {
+            ev_.dedupe_key = "console:bench:" + std::to_string(done_);
+            const int i = done_;
+            store_.handle(ev_, now, [i](const bot::directory& dir, const bot::repository& repo) {
+                return filing_decision(dir, repo, i);
+            });
+        }
+        return seconds_since(start);
+    }
+
+  private:
+    daemon::store store_;
+    bot::inbound_event ev_;
+    int done_ = 0;
+};
+
+// The baseline: single-row inserts into a one-table database with the store's pragmas, each in
+// its own IMMEDIATE transaction, statements prepared once. Throws std::runtime_error.
+class raw_inserter {
+  public:
+    raw_inserter(const fs::path& file, bool synchronous_full) {
+        if (sqlite3_open(file.c_str(), &db_) != SQLITE_OK) {
+            const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+            sqlite3_close(db_);
+            throw std::runtime_error(file.string() + ": " + why);
+        }
+        sqlite3_busy_timeout(db_, 5000);
+        exec("PRAGMA journal_mode = WAL");
+        exec(synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+        exec("PRAGMA foreign_keys = ON");
+        exec(
+            "CREATE TABLE entries (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, "
+            "payload TEXT NOT NULL)");
+        begin_ = prepare("BEGIN IMMEDIATE");
+        insert_ = prepare("INSERT INTO entries (at, payload) VALUES (?, ?)");
+        commit_ = prepare("COMMIT");
+    }
+    ~raw_inserter() {
+        sqlite3_finalize(begin_);
+        sqlite3_finalize(insert_);
+        sqlite3_finalize(commit_);
+        sqlite3_close(db_);
+    }
+    raw_inserter(const raw_inserter&) = delete;
+    raw_inserter& operator=(const raw_inserter&) = delete;
+
+    // Inserts `n` more rows; returns the seconds it took.
+    double run(int n) {
+        static constexpr std::string_view payload = "filed";
+        const auto start = bench_clock::now();
+        for (int k = 0; k < n; ++k, ++done_) {
+            step(begin_);
+            sqlite3_bind_int64(insert_, 1, now.time_since_epoch().count() + done_);
+            sqlite3_bind_text(insert_, 2, payload.data(), static_cast<int>(payload.size()),
+                              SQLITE_STATIC);
+            step(insert_);
+            step(commit_);
+        }
+        return seconds_since(start);
+    }
+
+  private:
+    void exec(const char* sql) {
+        if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+            fail(sql);
+        }
+    }
+    sqlite3_stmt* prepare(const char* sql) {
+        sqlite3_stmt* s = nullptr;
+        if (sqlite3_prepare_v2(db_, sql, -1, &s, nullptr) != SQLITE_OK) {
+            fail(sql);
+        }
+        return s;
+    }
+    void step(sqlite3_stmt* s) {
+        if (sqlite3_step(s) != SQLITE_DONE) {
+            sqlite3_reset(s);
+            fail(sqlite3_sql(s));
+        }
+        sqlite3_reset(s);
+    }
+    [[noreturn]] void fail(const char* what) const {
+        throw std::runtime_error(std::string{what} + ": " + sqlite3_errmsg(db_));
+    }
+
+    sqlite3* db_ = nullptr;
+    sqlite3_stmt* begin_ = nullptr;
+    sqlite3_stmt* insert_ = nullptr;
+    sqlite3_stmt* commit_ = nullptr;
+    std::int64_t done_ = 0;
+};
+
+struct rates {
+    double store = 0;  // filings/s
+    double raw = 0;    // inserts/s
+};
+
+enum class medium { full, normal, memory };
+
+// One round on fresh files: `n` filings and `n` inserts in alternating chunks, so that a slow
+// phase of a shared disk slows both sides alike.
+rates measure_round(const fs::path& folder, int round, int n, medium m) {
+    constexpr int chunk = 50;
+    const bool full = m == medium::full;
+    const auto name = (full ? "-full-" : "-normal-") + std::to_string(round) + ".db";
+    const auto file = [&](const char* side) {
+        return m == medium::memory ? fs::path{":memory:"} : folder / (side + name);
+    };
+    store_filer filer{file("store"), full};
+    raw_inserter inserter{file("raw"), full};
+    double store_s = 0, raw_s = 0;
+    for (int done = 0, c = 0; done < n; done += chunk, ++c) {
+        const int k = std::min(chunk, n - done);
+        if ((c + round) % 2 == 0) {
+            store_s += filer.run(k);
+            raw_s += inserter.run(k);
+        } else {
+            raw_s += inserter.run(k);
+            store_s += filer.run(k);
+        }
+    }
+    return {n / store_s, n / raw_s};
+}
+
+void bench_filing(const options& o) {
+    temp_folder dir;
+    std::printf("filing: %d filings and %d inserts per round, %d rounds, in %s\n", o.filings,
+                o.filings, o.rounds, dir.path().c_str());
+    std::vector<double> store_rates, raw_rates, ratios;
+    for (int r = 0; r < o.rounds; ++r) {
+        const auto got = measure_round(dir.path(), r, o.filings, medium::full);
+        store_rates.push_back(got.store);
+        raw_rates.push_back(got.raw);
+        ratios.push_back(got.store / got.raw);
+        std::printf("  round %d: store %.0f /s, raw %.0f /s, ratio %.2f\n", r + 1, got.store,
+                    got.raw, got.store / got.raw);
+        std::fflush(stdout);
+    }
+    // What is left without an fsync per commit is each side's write() and checkpoint cost plus
+    // its CPU; in memory only the CPU.
+    const auto normal = measure_round(dir.path(), 0, o.filings, medium::normal);
+    const auto memory = measure_round(dir.path(), 0, o.filings, medium::memory);
+    std::printf(
+        "  synchronous=NORMAL (no fsync per commit): store %.0f /s, raw %.0f /s, ratio %.2f\n",
+        normal.store, normal.raw, normal.store / normal.raw);
+    std::printf(
+        "  :memory: (CPU only): store %.0f /s = %.0f µs per filing, raw %.0f /s = %.1f µs "
+        "per insert\n",
+        memory.store, 1e6 / memory.store, memory.raw, 1e6 / memory.raw);
+    // The ratio is taken per round, where both sides shared the same disk weather.
+    const double ratio = median(ratios);
+    std::printf(
+        "filing (store): %.0f /s   raw insert: %.0f /s   ratio %.2f (median of rounds; goal "
+        ">= %.2f: %s)\n",
+        median(store_rates), median(raw_rates), ratio, filing_goal_ratio,
+        ratio >= filing_goal_ratio ? "met" : "NOT MET");
+}
+
+// ---- 2. Decision time ----
+
+class memory_directory final : public bot::directory {
+  public:
+    explicit memory_directory(const daemon::organisation& org) {
+        for (const auto& u : org.units) {
+            units_.emplace(u.id, u);
+        }
+        for (const auto& p : org.people) {
+            people_.emplace(p.email, p);
+        }
+        committees_ = org.committees;
+    }
+    std::optional<bot::person> find_person(const std::string& email) const override {
+        const auto it = people_.find(email);
+        return it == people_.end() ? std::nullopt : std::optional{it->second};
+    }
+    std::optional<bot::unit> find_unit(const std::string& id) const override {
+        const auto it = units_.find(id);
+        return it == units_.end() ? std::nullopt : std::optional{it->second};
+    }
+    std::vector<bot::unit> all_units() const override {
+        std::vector<bot::unit> out;
+        for (const auto& [id, u] : units_) {
+            out.push_back(u);
+        }
+        return out;
+    }
+    std::vector<bot::committee> all_committees() const override { return committees_; }
+
+  private:
+    std::map<std::string, bot::person> people_;
+    std::map<std::string, bot::unit> units_;
+    std::vector<bot::committee> committees_;
+};
+
+// No cases yet; one dialog in progress for everyone.
+class memory_repository final : public bot::repository {
+  public:
+    explicit memory_repository(bot::conversation_state conv) : conv_(std::move(conv)) {}
+    std::optional<bot::deviation_case> find_case(const std::string&) const override {
+        return std::nullopt;
+    }
+    std::vector<bot::deviation_case> cases_reported_by(const std::string&) const override {
+        return {};
+    }
+    std::vector<bot::deviation_case> open_cases_in(const std::vector<std::string>&) const override {
+        return {};
+    }
+    int next_case_seq(int) const override { return 42; }
+    bot::conversation_state conversation(const std::string&, bot::channel) const override {
+        return conv_;
+    }
+
+  private:
+    bot::conversation_state conv_;
+};
+
+// A filing whose every field is set, waiting for "submit".
+bot::conversation_state filled_in_filing() {
+    bot::conversation_state s;
+    s.flow = "file";
+    s.fields = {{"asking", "confirm"},
+                {"description",
+                 "Feil medisin ble gitt til beboer på rom 12 under kveldsvakten; oppdaget ved "
+                 "neste utdeling."},
+                {"kind", "avvik"},
+                {"kind_guessed", "1"},
+                {"category", "tjeneste"},
+                {"unit", "solbakken"},
+                {"occurred", "2026-05-27 21:30"},
+                {"immediate_action", "Lege kontaktet, beboer observert"}};
+    return s;
+}
+
+// Keeps the compiler from dropping work whose result nobody reads.
+template <typename T>
+void keep(const T& value) {
+    asm volatile("" : : "g"(&value) : "memory");
+}
+
+// Per-call durations in µs of `fn`, run `batch` times per sample so that calls shorter than the
+// clock's resolution still measure.
+template <typename Fn>
+std::vector<double> sample_us(int samples, int batch, Fn fn) {
+    std::vector<double> out;
+    out.reserve(static_cast<std::size_t>(samples));
+    for (int s = 0; s < samples; ++s) {
+        const auto start = bench_clock::now();
+        for (int b = 0; b < batch; ++b) {
+            fn();
+        }
+        out.push_back(seconds_since(start) * 1e6 / batch);
+    }
+    return out;
+}
+
+void bench_decide(const options& o) {
+    const memory_directory dir{demo_organisation()};
+    const auto conv = filled_in_filing();
+    const memory_repository repo{conv};
+    const bot::bot b{bot::bot_settings{}};
+    bot::inbound_event ev;
+    ev.sender_email = reporter;
+    ev.via = bot::channel::console;
+    ev.conversation = "bench";
+    ev.dedupe_key = "console:bench:1";
+    ev.action_verb = "draft.submit";
+
+    const auto check = b.decide(ev, dir, repo, now);
+    if (!check.case_write || check.notifications.empty()) {
+        std::printf(
+            "decide (bot): the filing did not file a case with a notification; the "
+            "measurement would not mean anything\n");
+        return;
+    }
+    const auto decide = [&] { keep(b.decide(ev, dir, repo, now)); };
+    const auto copy = [&] { keep(bot::conversation_state{conv}); };
+    sample_us(std::max(1, o.decisions / 10), 1, decide);  // warm-up
+    const auto decide_us = sample_us(o.decisions, 1, decide);
+    const auto copy_us = sample_us(std::max(1, o.decisions / 10), 100, copy);
+    const double med = median(decide_us);
+    std::printf(
+        "decide (bot): median %.1f µs, p90 %.1f µs (goal < %.0f µs: %s)   "
+        "[%d decisions, %zu notifications each]\n",
+        med, percentile(decide_us, 0.9), decide_goal_us, med < decide_goal_us ? "met" : "NOT MET",
+        o.decisions, check.notifications.size());
+    std::printf("copy dialog state (baseline): median %.2f µs, decide/copy %.0fx\n",
+                median(copy_us), med / median(copy_us));
+}
+
+int main_impl(int argc, char** argv) {
+    const auto o = parse_args(argc, argv);
+    if (!o) {
+        std::fprintf(stderr,
+                     "usage: kv_bench [filings per round (2000)] [rounds (3)] "
+                     "[decisions (20000)]\n");
+        return 2;
+    }
+    bench_decide(*o);
+    bench_filing(*o);
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return main_impl(argc, argv);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "kv_bench: %s\n", e.what());
+        return 1;
+    }
+}
