@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bad input gets a clear error and loses nothing: unknown commands, a huge message, a broken
 # configuration, a corrupt or read-only database, and two processes writing at once.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 
 KARI=kari.nordmann@eksempel.kommune.no
 

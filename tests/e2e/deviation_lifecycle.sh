@@ -2,7 +2,7 @@
 # A deviation's whole life through the real binary: filed with a fødselsnummer in it, stored
 # redacted, received, assessed, given a measure, forwarded, closed by the new unit's leader; the
 # reporter is told of each change; after a restart the report shows the whole history.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 
 KARI=kari.nordmann@eksempel.kommune.no       # staff, Solbakken sykehjem
 PER=per.hansen@eksempel.kommune.no           # leader, Solbakken sykehjem

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `import people` adds and updates people from an HR export, reports what changed, is idempotent,
 # and refuses a file with a bad row without importing any of it.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 
 out=$("$KV" --config "$CFG" import people "$SRC/config/people-example.csv")
 expect_contains "$out" "added tone.kristoffersen@eksempel.kommune.no" "a new person is reported as added"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The daemon serves /healthz and /metrics, and stops gracefully (exit 0) on SIGTERM and SIGINT.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 
 start_serve() {
     "$KV" --config "$CFG" serve > "$T/serve.out" 2> "$T/serve.err" &

@@ -1,4 +1,4 @@
-# Shared helpers for the end-to-end scripts: a temporary home with its own configuration and
+# Shared helpers for the end-to-end scripts (sourced, not a test itself): a temporary home with its own configuration and
 # database, assertions that say what was expected, and a valid test fødselsnummer.
 set -euo pipefail
 
