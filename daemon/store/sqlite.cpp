@@ -59,23 +59,56 @@ database::database(const std::filesystem::path& path, open_mode mode) : path_(pa
 }
 
 database::~database() {
+    close();
+}
+
+void database::close() noexcept {
+    cache_.clear();
     if (db_ != nullptr) {
         sqlite3_close_v2(db_);
+        db_ = nullptr;
     }
 }
 
 database::database(database&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
+    : db_(std::exchange(other.db_, nullptr)),
+      path_(std::move(other.path_)),
+      cache_(std::move(other.cache_)) {
+    for (auto& [sql, s] : cache_) {
+        s->db_ = this;
+    }
+}
 
 database& database::operator=(database&& other) noexcept {
     if (this != &other) {
-        if (db_ != nullptr) {
-            sqlite3_close_v2(db_);
-        }
+        close();
         db_ = std::exchange(other.db_, nullptr);
         path_ = std::move(other.path_);
+        cache_ = std::move(other.cache_);
+        for (auto& [sql, s] : cache_) {
+            s->db_ = this;
+        }
     }
     return *this;
+}
+
+statement& database::cached(std::string_view sql) {
+    auto found = cache_.find(sql);
+    if (found == cache_.end()) {
+        auto made = std::make_unique<statement>(*this, sql);
+        found = cache_.emplace(std::string{sql}, std::move(made)).first;
+        return *found->second;
+    }
+    auto& s = *found->second;
+    s.reset();
+    s.clear_bindings();
+    return s;
+}
+
+void database::reset_cached() noexcept {
+    for (auto& [sql, s] : cache_) {
+        s->reset();
+    }
 }
 
 void database::fail(int rc, std::string_view context) const {
@@ -211,6 +244,22 @@ void statement::reset() noexcept {
     sqlite3_reset(stmt_);
 }
 
+void statement::clear_bindings() noexcept {
+    sqlite3_clear_bindings(stmt_);
+}
+
+void statement::run_as(std::string_view context) {
+    for (;;) {
+        const int rc = sqlite3_step(stmt_);
+        if (rc == SQLITE_DONE) {
+            return;
+        }
+        if (rc != SQLITE_ROW) {
+            db_->fail(rc, context);
+        }
+    }
+}
+
 bool statement::is_null(int column) const {
     return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
@@ -233,17 +282,21 @@ std::string statement::text(int column) const {
 }
 
 transaction::transaction(database& db, transaction_mode mode) : db_(db) {
-    db_.exec(mode == transaction_mode::immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+    db_.cached(mode == transaction_mode::immediate ? "BEGIN IMMEDIATE" : "BEGIN")
+        .run_as("cannot run a statement");
 }
 
 transaction::~transaction() {
+    // A cached statement left on a row would keep its read open past the transaction.
+    db_.reset_cached();
     if (open_ && sqlite3_get_autocommit(db_.native()) == 0) {
         sqlite3_exec(db_.native(), "ROLLBACK", nullptr, nullptr, nullptr);
     }
 }
 
 void transaction::commit() {
-    db_.exec("COMMIT");
+    db_.reset_cached();
+    db_.cached("COMMIT").run_as("cannot run a statement");
     open_ = false;
 }
 

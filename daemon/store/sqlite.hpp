@@ -4,6 +4,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -13,6 +16,8 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace kv::daemon {
+
+class statement;
 
 // A failure of the database itself (unavailable, damaged, read-only, a broken constraint). The
 // message names the file and says what went wrong in words; `code()` and `extended_code()` are
@@ -34,8 +39,9 @@ enum class open_mode {
     existing,  // read-write; the file must exist and is never created or truncated
 };
 
-// One SQLite connection. Owns the handle and closes it in its destructor. Not thread-safe: use
-// it from one thread at a time. The constructor throws store_error when the file cannot be
+// One SQLite connection. Owns the handle and a cache of prepared statements kept for the
+// connection's life, finalised before the handle is closed in its destructor. Not thread-safe:
+// use it from one thread at a time. The constructor throws store_error when the file cannot be
 // opened for writing.
 class database {
   public:
@@ -54,6 +60,14 @@ class database {
     int changes() const noexcept;
     void set_busy_timeout(int milliseconds);
 
+    // The statement for `sql`, prepared on first use and kept until the connection closes; it is
+    // returned reset, with its bindings cleared. The reference stays valid for the connection's
+    // life; do not use the same text twice at once. Throws store_error when it cannot be
+    // prepared. transaction resets every cached statement when it ends, so none keeps a read open.
+    statement& cached(std::string_view sql);
+    // Resets every cached statement; completes at once.
+    void reset_cached() noexcept;
+
     const std::filesystem::path& path() const noexcept { return path_; }
     sqlite3* native() const noexcept { return db_; }
 
@@ -61,8 +75,13 @@ class database {
     [[noreturn]] void fail(int rc, std::string_view context) const;
 
   private:
+    void close() noexcept;
+
     sqlite3* db_ = nullptr;
     std::filesystem::path path_;
+    // unique_ptr keeps each statement where it is when the connection moves; the statements'
+    // back pointers are updated then.
+    std::map<std::string, std::unique_ptr<statement>, std::less<>> cache_;
 };
 
 // A prepared statement; move-only, finalised in its destructor. Parameters are numbered from 1,
@@ -103,6 +122,8 @@ class statement {
     void run();
     // Makes the statement ready to run again; bindings are kept.
     void reset() noexcept;
+    // Sets every parameter to NULL.
+    void clear_bindings() noexcept;
 
     bool is_null(int column) const;
     std::int64_t int64(int column) const;
@@ -110,6 +131,12 @@ class statement {
     std::string text(int column) const;
 
   private:
+    friend class database;
+    friend class transaction;
+
+    // Steps to completion, reporting a failure as `context`.
+    void run_as(std::string_view context);
+
     database* db_;
     sqlite3_stmt* stmt_ = nullptr;
 };

@@ -30,7 +30,7 @@ bot::person sql_view::read_person(const statement& s) const {
 }
 
 std::optional<bot::person> sql_view::find_person(const std::string& email) const {
-    statement s{db_, std::string{person_select} + "WHERE email = ?"};
+    auto& s = db_.cached(std::string{person_select} + "WHERE email = ?");
     s.bind_all(email);
     if (!s.step()) {
         return std::nullopt;
@@ -39,7 +39,7 @@ std::optional<bot::person> sql_view::find_person(const std::string& email) const
 }
 
 std::optional<bot::unit> sql_view::find_unit(const std::string& id) const {
-    statement s{db_, std::string{unit_select} + "WHERE id = ? AND active = 1"};
+    auto& s = db_.cached(std::string{unit_select} + "WHERE id = ? AND active = 1");
     s.bind_all(id);
     if (!s.step()) {
         return std::nullopt;
@@ -48,7 +48,7 @@ std::optional<bot::unit> sql_view::find_unit(const std::string& id) const {
 }
 
 std::vector<bot::unit> sql_view::all_units() const {
-    statement s{db_, std::string{unit_select} + "WHERE active = 1 ORDER BY id"};
+    auto& s = db_.cached(std::string{unit_select} + "WHERE active = 1 ORDER BY id");
     std::vector<bot::unit> out;
     while (s.step()) {
         out.push_back(read_unit(s));
@@ -57,7 +57,7 @@ std::vector<bot::unit> sql_view::all_units() const {
 }
 
 std::vector<bot::committee> sql_view::all_committees() const {
-    statement s{db_, "SELECT id, name, kind, unit_id FROM committees ORDER BY id"};
+    auto& s = db_.cached("SELECT id, name, kind, unit_id FROM committees ORDER BY id");
     std::vector<bot::committee> out;
     while (s.step()) {
         bot::committee c;
@@ -67,8 +67,8 @@ std::vector<bot::committee> sql_view::all_committees() const {
         c.unit_id = s.text(3);
         out.push_back(std::move(c));
     }
-    statement m{
-        db_, "SELECT email, role FROM committee_members WHERE committee_id = ? ORDER BY position"};
+    auto& m = db_.cached(
+        "SELECT email, role FROM committee_members WHERE committee_id = ? ORDER BY position");
     for (auto& c : out) {
         m.reset();
         m.bind_all(c.id);
@@ -105,9 +105,9 @@ bot::deviation_case sql_view::read_case(const statement& s) const {
 }
 
 void sql_view::load_measures(bot::deviation_case& c) const {
-    statement s{db_,
-                "SELECT number, text, responsible_email, due_date, state, done_at, effect, "
-                "evaluated_at FROM measures WHERE case_id = ? ORDER BY number"};
+    auto& s = db_.cached(
+        "SELECT number, text, responsible_email, due_date, state, done_at, effect, "
+        "evaluated_at FROM measures WHERE case_id = ? ORDER BY number");
     s.bind_all(c.id);
     while (s.step()) {
         bot::measure m;
@@ -153,14 +153,14 @@ std::vector<bot::deviation_case> sql_view::open_cases_in(
 }
 
 int sql_view::next_case_seq(int year) const {
-    statement s{db_, "SELECT COALESCE(MAX(seq), 0) + 1 FROM cases WHERE year = ?"};
+    auto& s = db_.cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM cases WHERE year = ?");
     s.bind_all(year);
     s.step();
     return s.integer(0);
 }
 
 bot::conversation_state sql_view::conversation(const std::string& email, bot::channel via) const {
-    statement s{db_, "SELECT state_json FROM conversations WHERE email = ? AND channel = ?"};
+    auto& s = db_.cached("SELECT state_json FROM conversations WHERE email = ? AND channel = ?");
     s.bind_all(email, bot::to_string(via));
     if (!s.step()) {
         return {};

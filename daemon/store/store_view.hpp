@@ -55,7 +55,7 @@ class sql_view final : public bot::directory, public bot::repository {
     // `bind`), with their measures, ordered by year and sequence.
     template <typename Bind>
     std::vector<bot::deviation_case> cases_where(std::string_view where, Bind bind) const {
-        statement s{db_, std::string{case_select} + std::string{where} + " ORDER BY year, seq"};
+        auto& s = db_.cached(std::string{case_select} + std::string{where} + " ORDER BY year, seq");
         bind(s);
         std::vector<bot::deviation_case> out;
         while (s.step()) {
