@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "daemon/store/message_json.hpp"
 #include "tests/daemon/store/store_fixture.hpp"
 
 using namespace kv;
@@ -59,6 +60,14 @@ CREATE TABLE inbound_seen (dedupe_key TEXT PRIMARY KEY, at INTEGER NOT NULL);
 PRAGMA user_version = 1;
 )sql";
 
+// What release 2 added on top of schema_v1; it must never change either.
+constexpr std::string_view schema_v2 = R"sql(
+ALTER TABLE persons ADD COLUMN lang_chosen INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE conversations (email TEXT NOT NULL, channel TEXT NOT NULL, state_json TEXT NOT NULL,
+    updated_at INTEGER NOT NULL, PRIMARY KEY (email, channel));
+PRAGMA user_version = 2;
+)sql";
+
 std::int64_t user_version(const std::filesystem::path& p) {
     database db{p, open_mode::existing};
     return db.query_int("PRAGMA user_version");
@@ -72,7 +81,7 @@ TEST_CASE("a new database file is created with the current schema, folder includ
     { store s{{path}}; }
     CHECK(std::filesystem::exists(path));
     CHECK(user_version(path) == latest_schema_version());
-    CHECK(latest_schema_version() == 2);
+    CHECK(latest_schema_version() == 3);
     CHECK(integrity(path) == "ok");
 }
 
@@ -118,7 +127,7 @@ TEST_CASE("a version 1 database is migrated and keeps its data", "[store]") {
     REQUIRE(user_version(path) == 1);
 
     store s{{path}};
-    CHECK(user_version(path) == 2);
+    CHECK(user_version(path) == 3);
     s.with_read([](const bot::directory& dir, const bot::repository& repo) {
         const auto kari = dir.find_person("kari@k.no");
         REQUIRE(kari);
@@ -147,6 +156,64 @@ TEST_CASE("a version 1 database is migrated and keeps its data", "[store]") {
     CHECK(integrity(path) == "ok");
 }
 
+TEST_CASE("a version 2 database is migrated and keeps its dedupe keys and dialog state",
+          "[store]") {
+    temp_folder tmp;
+    const auto path = tmp.path() / "v2.db";
+    {
+        database db{path, open_mode::create};
+        db.exec(schema_v1);
+        db.exec(schema_v2);
+        db.exec(
+            "INSERT INTO units VALUES ('helse', 'Helse', '', 'kari@k.no', '', 1);"
+            "INSERT INTO persons VALUES ('kari@k.no', 'Kari Leder', 'helse', 'leader', 'en', "
+            "'console', 1, 'config', 1);"
+            "INSERT INTO inbound_seen VALUES ('console:old:1', 1735800000);");
+        statement conversation{db, "INSERT INTO conversations VALUES (?, ?, ?, ?)"};
+        conversation
+            .bind_all("kari@k.no", "console",
+                      conversation_to_json(bot::conversation_state{"file", {{"unit", "helse"}}}),
+                      1735800000)
+            .run();
+    }
+    REQUIRE(user_version(path) == 2);
+
+    store s{{path}};
+    CHECK(user_version(path) == 3);
+    {
+        database db{path, open_mode::existing};
+        for (const auto* table : {"inbound_seen", "conversations"}) {
+            CAPTURE(table);
+            statement sql{db, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?"};
+            sql.bind_all(table);
+            REQUIRE(sql.step());
+            CHECK_THAT(sql.text(0), Catch::EndsWith("WITHOUT ROWID"));
+        }
+    }
+    CHECK(count_rows(path, "inbound_seen") == 1);
+    CHECK(s.handle(event("console:old:1", "kari@k.no"), t0,
+                   [](const bot::directory&, const bot::repository&) { return bot::decision{}; })
+              .duplicate);
+    s.with_read([](const bot::directory& dir, const bot::repository& repo) {
+        CHECK(repo.conversation("kari@k.no", bot::channel::console).fields.at("unit") == "helse");
+        CHECK(dir.find_person("kari@k.no")->lang == bot::language::en);
+    });
+
+    // Both tables take new rows and replace old ones after the migration.
+    s.handle(event("k1", "kari@k.no"), t0, [](const bot::directory&, const bot::repository&) {
+        bot::decision d;
+        d.conversation = bot::conversation_state{"file", {{"unit", "solbakken"}}};
+        return d;
+    });
+    CHECK(count_rows(path, "inbound_seen") == 2);
+    CHECK(count_rows(path, "conversations") == 1);
+    s.with_read([](const bot::directory&, const bot::repository& repo) {
+        CHECK(repo.conversation("kari@k.no", bot::channel::console).fields.at("unit") ==
+              "solbakken");
+    });
+    CHECK(integrity(path) == "ok");
+}
+
 TEST_CASE("a database written by a newer release is refused and left as it was", "[store]") {
     temp_folder tmp;
     const auto path = tmp.path() / "new.db";
@@ -162,7 +229,7 @@ TEST_CASE("a database written by a newer release is refused and left as it was",
     } catch (const store_error& e) {
         CHECK(std::string{e.what()} == path.string() +
                                            ": the database has schema version 99, but this "
-                                           "kvalitetsvakt knows versions up to 2; it was written "
+                                           "kvalitetsvakt knows versions up to 3; it was written "
                                            "by a newer release, use that release or newer");
     }
     CHECK(read_bytes(path) == before);
