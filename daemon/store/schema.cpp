@@ -130,8 +130,42 @@ CREATE TABLE conversations (
 )sql";
 
 // Version 3: tables looked up only by their key keep their rows in the key's B-tree, so a
-// filing writes one B-tree less for the dedupe key and one less for the dialog state.
+// filing writes one B-tree less for the dedupe key and one less for the dialog state. Cases lose
+// UNIQUE(human_id): a human id is formatted from (year, seq), whose index finds it. The tables
+// are rebuilt as SQLite prescribes (new table, copy, drop, rename) with foreign keys off.
 constexpr std::string_view v3 = R"sql(
+CREATE TABLE cases_v3 (
+    id INTEGER PRIMARY KEY,
+    human_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    category TEXT NOT NULL,
+    unit_id TEXT NOT NULL,
+    reporter_email TEXT NOT NULL,
+    description TEXT NOT NULL,
+    occurred TEXT NOT NULL,
+    immediate_action TEXT NOT NULL,
+    state TEXT NOT NULL,
+    probability INTEGER,
+    consequence INTEGER,
+    authority TEXT NOT NULL,
+    authority_note TEXT NOT NULL,
+    conclusion TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (year, seq)
+);
+INSERT INTO cases_v3 (id, human_id, year, seq, kind, category, unit_id, reporter_email,
+        description, occurred, immediate_action, state, probability, consequence, authority,
+        authority_note, conclusion, created_at, updated_at)
+    SELECT id, human_id, year, seq, kind, category, unit_id, reporter_email, description,
+        occurred, immediate_action, state, probability, consequence, authority, authority_note,
+        conclusion, created_at, updated_at FROM cases;
+DROP TABLE cases;
+ALTER TABLE cases_v3 RENAME TO cases;
+CREATE INDEX cases_by_reporter ON cases (reporter_email);
+CREATE INDEX cases_by_unit ON cases (unit_id, state);
 CREATE TABLE inbound_seen_v3 (
     dedupe_key TEXT PRIMARY KEY,
     at INTEGER NOT NULL
@@ -162,6 +196,28 @@ constexpr std::array<std::string_view, 3> migrations{v1, v2, v3};
         0, 0);
 }
 
+// Switches foreign keys back on when migrate() ends, however it ends.
+class foreign_keys_restorer {
+  public:
+    foreign_keys_restorer(database& db, bool enabled) noexcept : db_(db), enabled_(enabled) {}
+    ~foreign_keys_restorer() {
+        if (enabled_) {
+            try {
+                db_.exec("PRAGMA foreign_keys = ON");
+            } catch (...) {
+                // Setting a pragma outside a transaction does not fail on a healthy connection;
+                // a broken one fails its next statement anyway.
+            }
+        }
+    }
+    foreign_keys_restorer(const foreign_keys_restorer&) = delete;
+    foreign_keys_restorer& operator=(const foreign_keys_restorer&) = delete;
+
+  private:
+    database& db_;
+    bool enabled_;
+};
+
 }  // namespace
 
 int latest_schema_version() noexcept {
@@ -170,9 +226,20 @@ int latest_schema_version() noexcept {
 
 void migrate(database& db) {
     const auto latest = static_cast<std::int64_t>(migrations.size());
-    if (const auto found = db.query_int("PRAGMA user_version"); found > latest) {
+    const auto found = db.query_int("PRAGMA user_version");
+    if (found > latest) {
         refuse_newer(db, found);
     }
+    if (found == latest) {
+        return;
+    }
+    // Rebuilding a table that others reference needs foreign keys off; the pragma is ignored
+    // inside a transaction, so it is switched here and checked in each step instead.
+    const bool foreign_keys = db.query_int("PRAGMA foreign_keys") != 0;
+    if (foreign_keys) {
+        db.exec("PRAGMA foreign_keys = OFF");
+    }
+    const foreign_keys_restorer restore{db, foreign_keys};
     for (std::int64_t version = 1; version <= latest; ++version) {
         transaction tx{db, transaction_mode::immediate};
         // Read again under the write lock: another process may have migrated meanwhile.
@@ -184,6 +251,13 @@ void migrate(database& db) {
             continue;
         }
         db.exec(migrations[static_cast<std::size_t>(version - 1)]);
+        if (const auto broken = db.query_int("SELECT count(*) FROM pragma_foreign_key_check");
+            broken != 0) {
+            throw store_error(db.path().string() + ": migrating to schema version " +
+                                  std::to_string(version) + " would leave " +
+                                  std::to_string(broken) + " rows referring to missing rows",
+                              0, 0);
+        }
         db.exec("PRAGMA user_version = " + std::to_string(version));
         tx.commit();
     }

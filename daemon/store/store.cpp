@@ -183,13 +183,15 @@ void store::apply_in_transaction(const bot::decision& d, const std::string& acto
 
     auto& event = db_.cached(
         "INSERT INTO case_events (case_id, at, actor_email, via, kind, detail) "
-        "SELECT id, ?, ?, ?, ?, ? FROM cases WHERE human_id = ?");
+        "SELECT id, ?, ?, ?, ?, ? FROM cases WHERE year = ? AND seq = ? AND human_id = ?");
     for (const auto& e : d.events) {
         const auto at = e.at == std::chrono::sys_seconds{} ? now : e.at;
         event.reset();
+        const auto number = detail::parse_case_number(e.case_human_id);
         event
             .bind_all(to_unix(at), e.actor_email, bot::to_string(e.via), e.kind, e.detail,
-                      e.case_human_id)
+                      number ? std::optional<int>{number->year} : std::nullopt,
+                      number ? std::optional<int>{number->seq} : std::nullopt, e.case_human_id)
             .run();
         if (db_.changes() == 0) {
             throw store_error(db_.path().string() + ": cannot record '" + e.kind +

@@ -1,5 +1,7 @@
 #include "daemon/store/store_view.hpp"
 
+#include <charconv>
+
 #include "bot/domain/names.hpp"
 #include "daemon/store/message_json.hpp"
 
@@ -15,7 +17,34 @@ bot::unit read_unit(const statement& s) {
     return bot::unit{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)};
 }
 
+std::optional<int> parse_number(std::string_view digits) {
+    int value = 0;
+    const auto* end = digits.data() + digits.size();
+    const auto [stop, ec] = std::from_chars(digits.data(), end, value);
+    if (digits.empty() || ec != std::errc{} || stop != end || value < 0) {
+        return std::nullopt;
+    }
+    return value;
+}
+
 }  // namespace
+
+std::optional<case_number> parse_case_number(std::string_view human_id) {
+    const auto last = human_id.rfind('-');
+    if (last == std::string_view::npos || last == 0) {
+        return std::nullopt;
+    }
+    const auto middle = human_id.rfind('-', last - 1);
+    if (middle == std::string_view::npos) {
+        return std::nullopt;
+    }
+    const auto year = parse_number(human_id.substr(middle + 1, last - middle - 1));
+    const auto seq = parse_number(human_id.substr(last + 1));
+    if (!year || !seq) {
+        return std::nullopt;
+    }
+    return case_number{*year, *seq};
+}
 
 bot::person sql_view::read_person(const statement& s) const {
     bot::person p;
@@ -128,7 +157,13 @@ void sql_view::load_measures(bot::deviation_case& c) const {
 }
 
 std::optional<bot::deviation_case> sql_view::find_case(const std::string& human_id) const {
-    auto found = cases_where("WHERE human_id = ?", [&](statement& s) { s.bind_all(human_id); });
+    const auto number = parse_case_number(human_id);
+    if (!number) {
+        return std::nullopt;
+    }
+    auto found = cases_where("WHERE year = ? AND seq = ? AND human_id = ?", [&](statement& s) {
+        s.bind_all(number->year, number->seq, human_id);
+    });
     if (found.empty()) {
         return std::nullopt;
     }

@@ -20,6 +20,14 @@ inline std::chrono::sys_seconds from_unix(std::int64_t s) {
     return std::chrono::sys_seconds{std::chrono::seconds{s}};
 }
 
+// The year and sequence number a human id like AV-2026-0042 was formatted from, to find the
+// case through the (year, seq) index; nullopt when the text has no such form.
+struct case_number {
+    int year = 0;
+    int seq = 0;
+};
+std::optional<case_number> parse_case_number(std::string_view human_id);
+
 // Reads an enum column written with bot::to_string. Throws store_error naming the file, the
 // table.column and the value when the text is not a known name.
 template <typename Parse>

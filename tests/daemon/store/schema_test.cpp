@@ -168,7 +168,14 @@ TEST_CASE("a version 2 database is migrated and keeps its dedupe keys and dialog
             "INSERT INTO units VALUES ('helse', 'Helse', '', 'kari@k.no', '', 1);"
             "INSERT INTO persons VALUES ('kari@k.no', 'Kari Leder', 'helse', 'leader', 'en', "
             "'console', 1, 'config', 1);"
-            "INSERT INTO inbound_seen VALUES ('console:old:1', 1735800000);");
+            "INSERT INTO inbound_seen VALUES ('console:old:1', 1735800000);"
+            "INSERT INTO cases VALUES (4, 'AV-2025-0007', 2025, 7, 'avvik', 'hms', 'helse', "
+            "'kari@k.no', 'Glatt gulv', '2025-01-02 08:00', 'Strødd', 'mottatt', 2, 3, 'none', '', "
+            "'', 1735800000, 1735800000);"
+            "INSERT INTO measures VALUES (4, 1, 'Kjøp matter', 'kari@k.no', '2025-02-01', 'open', "
+            "NULL, '', NULL);"
+            "INSERT INTO case_events VALUES (9, 4, 1735800000, 'kari@k.no', 'console', 'filed', "
+            "'');");
         statement conversation{db, "INSERT INTO conversations VALUES (?, ?, ?, ?)"};
         conversation
             .bind_all("kari@k.no", "console",
@@ -190,6 +197,54 @@ TEST_CASE("a version 2 database is migrated and keeps its dedupe keys and dialog
             CHECK_THAT(sql.text(0), Catch::EndsWith("WITHOUT ROWID"));
         }
     }
+    {
+        // Cases keep one unique index, on (year, seq); the human id is formatted from them.
+        database db{path, open_mode::existing};
+        statement unique{db,
+                         "SELECT group_concat(c.name) FROM pragma_index_list('cases') AS l, "
+                         "pragma_index_info(l.name) AS c WHERE l.\"unique\" = 1"};
+        REQUIRE(unique.step());
+        CHECK(unique.text(0) == "year,seq");
+        CHECK_THROWS_WITH(db.exec("INSERT INTO cases SELECT 5, 'AV-2025-0007x', year, seq, kind, "
+                                  "category, unit_id, reporter_email, description, occurred, "
+                                  "immediate_action, state, probability, consequence, authority, "
+                                  "authority_note, conclusion, created_at, updated_at FROM cases"),
+                          path.string() +
+                              ": cannot run a statement: UNIQUE constraint failed: cases.year, "
+                              "cases.seq");
+        CHECK(db.query_int("SELECT count(*) FROM pragma_foreign_key_check") == 0);
+    }
+    s.with_read([](const bot::directory&, const bot::repository& repo) {
+        struct row {
+            const char* human_id;
+            bool found;
+        };
+        const row rows[] = {
+            {"AV-2025-0007", true},
+            {"AV-2025-7", false},
+            {"av-2025-0007", false},
+            {"AV-2025-0008", false},
+            {"AV-2025-", false},
+            {"2025-0007", false},
+            {"", false},
+            {"AV--0007", false},
+        };
+        for (const auto& r : rows) {
+            CAPTURE(r.human_id);
+            const auto c = repo.find_case(r.human_id);
+            REQUIRE(c.has_value() == r.found);
+            if (c) {
+                CHECK(c->id == 4);
+                REQUIRE(c->measures.size() == 1);
+                CHECK(c->measures[0].text == "Kjøp matter");
+            }
+        }
+        CHECK(repo.next_case_seq(2025) == 8);
+    });
+    const auto report = s.report_cases(2025);
+    REQUIRE(report.size() == 1);
+    REQUIRE(report[0].history.size() == 1);
+    CHECK(report[0].history[0].kind == "filed");
     CHECK(count_rows(path, "inbound_seen") == 1);
     CHECK(s.handle(event("console:old:1", "kari@k.no"), t0,
                    [](const bot::directory&, const bot::repository&) { return bot::decision{}; })
@@ -203,8 +258,10 @@ TEST_CASE("a version 2 database is migrated and keeps its dedupe keys and dialog
     s.handle(event("k1", "kari@k.no"), t0, [](const bot::directory&, const bot::repository&) {
         bot::decision d;
         d.conversation = bot::conversation_state{"file", {{"unit", "solbakken"}}};
+        d.events = {{"AV-2025-0007", {}, "kari@k.no", bot::channel::console, "received", ""}};
         return d;
     });
+    CHECK(s.report_cases(2025)[0].history.size() == 2);
     CHECK(count_rows(path, "inbound_seen") == 2);
     CHECK(count_rows(path, "conversations") == 1);
     s.with_read([](const bot::directory&, const bot::repository& repo) {
@@ -212,6 +269,18 @@ TEST_CASE("a version 2 database is migrated and keeps its dedupe keys and dialog
               "solbakken");
     });
     CHECK(integrity(path) == "ok");
+}
+
+TEST_CASE("migrating leaves foreign keys switched as they were", "[store]") {
+    for (const bool on : {true, false}) {
+        CAPTURE(on);
+        temp_folder tmp;
+        database db{tmp.path() / "fk.db", open_mode::create};
+        db.exec(on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
+        migrate(db);
+        CHECK(db.query_int("PRAGMA user_version") == latest_schema_version());
+        CHECK(db.query_int("PRAGMA foreign_keys") == (on ? 1 : 0));
+    }
 }
 
 TEST_CASE("a database written by a newer release is refused and left as it was", "[store]") {
