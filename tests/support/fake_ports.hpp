@@ -120,4 +120,23 @@ fake_directory small_municipality();
 // "<local part>@vik.kommune.no".
 std::string at_vik(const std::string& local_part);
 
+// The fixed "now" of the dialog tests: Monday 2026-11-23 10:00 UTC, 11:00 in Oslo.
+inline constexpr bot::time_point monday_morning{
+    std::chrono::sys_days{std::chrono::year{2026} / std::chrono::November / 23} +
+    std::chrono::hours{10}};
+
+inline bool has(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+// The value of the fact labelled `label`, or a text saying there is none.
+inline std::string fact(const bot::message& m, const std::string& label) {
+    for (const auto& f : m.facts) {
+        if (f.label == label) {
+            return f.value;
+        }
+    }
+    return "(no fact " + label + ")";
+}
+
 }  // namespace kv::test

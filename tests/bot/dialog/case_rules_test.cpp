@@ -21,21 +21,11 @@ using kv::test::bot_harness;
 using kv::test::flatten;
 using kv::test::small_municipality;
 
-// Monday 2026-11-23 10:00 UTC, 11:00 in Oslo.
-constexpr kv::bot::time_point monday_morning{sys_days{2026y / November / 23} + 10h};
+using kv::test::monday_morning;
 
-bool has(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
+using kv::test::has;
 
-std::string fact(const kv::bot::message& m, const std::string& label) {
-    for (const auto& f : m.facts) {
-        if (f.label == label) {
-            return f.value;
-        }
-    }
-    return "(no fact " + label + ")";
-}
+using kv::test::fact;
 
 std::vector<std::string> choice_values(const kv::bot::message& m) {
     std::vector<std::string> out;

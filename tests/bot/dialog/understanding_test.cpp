@@ -6,6 +6,7 @@
 #include <string>
 
 #include "bot/domain/names.hpp"
+#include "tests/support/fake_ports.hpp"
 
 namespace {
 
@@ -13,8 +14,7 @@ using namespace std::chrono;
 using kv::bot::case_kind;
 using kv::bot::category;
 
-// Monday 2026-11-23 10:00 UTC, 11:00 in Oslo (winter time).
-constexpr kv::bot::time_point monday_morning{sys_days{2026y / November / 23} + 10h};
+using kv::test::monday_morning;
 
 std::string shown(const std::optional<std::string>& s) {
     return s ? *s : "(not understood)";
