@@ -559,8 +559,9 @@ std::optional<std::string> accept_input(context& ctx, const action_input& in,
         case action_input::input_kind::person: {
             // An email address, or its local part within the asker's own domain.
             std::string email = fold_case(a);
-            if (email.find('@') == std::string::npos) {
-                email += ctx.me.email.substr(ctx.me.email.find('@'));
+            const auto own_domain = ctx.me.email.find('@');
+            if (email.find('@') == std::string::npos && own_domain != std::string::npos) {
+                email += ctx.me.email.substr(own_domain);
             }
             if (const auto p = ctx.dir.find_person(email); p && p->active) {
                 return p->email;
@@ -582,18 +583,30 @@ std::optional<std::string> accept_input(context& ctx, const action_input& in,
     return std::nullopt;
 }
 
+namespace {
+
+// Ends an action flow being answered; a filing in progress is kept whatever happens to a
+// button pressed meanwhile.
+void end_action_flow(context& ctx) {
+    if (ctx.conv.flow == "action") {
+        ctx.end_conversation();
+    }
+}
+
+}  // namespace
+
 void run_case_action(context& ctx, const std::string& verb, action_values values) {
     const case_action_spec* spec = find_case_action(verb);
     const std::string case_id = value_or(values, "case");
     const auto found = spec ? ctx.repo.find_case(case_id) : std::nullopt;
     if (!spec || !found) {
-        ctx.end_conversation();
+        end_action_flow(ctx);
         ctx.say(ctx.t("Fant ikke saken " + case_id + ".", "Could not find case " + case_id + "."));
         return;
     }
     deviation_case c = *found;
     if (!spec->permitted(c, ctx.dir, ctx.me.email, values)) {
-        ctx.end_conversation();
+        end_action_flow(ctx);
         ctx.audit("denied:" + verb, c.human_id, "denied");
         ctx.say(ctx.t("Beklager, du har ikke tilgang til å gjøre dette i sak " + c.human_id +
                           ". Forsøket er logget. Ta kontakt med lederen for enheten om du mener "
@@ -604,29 +617,35 @@ void run_case_action(context& ctx, const std::string& verb, action_values values
         return;
     }
     if (const auto p = spec->state_problem(c, values); !p.first.empty()) {
-        ctx.end_conversation();
+        end_action_flow(ctx);
         ctx.audit(verb, c.human_id, "invalid");
         ctx.say(ctx.t(p.first, p.second));
         return;
     }
     for (const auto& in : spec->inputs(c, ctx.dir, ctx.me.lang)) {
         auto it = values.find(in.name);
-        if (it != values.end()) {
+        const bool given = it != values.end();
+        if (given) {
             if (auto accepted = accept_input(ctx, in, it->second)) {
                 it->second = *accepted;
                 continue;
             }
             values.erase(it);
-            ask(ctx, in, verb, values, true);
+        } else if (!in.required) {
+            continue;
+        }
+        if (ctx.conv.flow == "file") {
+            // One conversation at a time: asking now would throw the draft away.
+            ctx.say(ctx.t("Du holder på å melde en sak. Send den inn eller skriv «avbryt» først.",
+                          "You are in the middle of a report. Submit it or type «cancel» "
+                          "first."));
             return;
         }
-        if (in.required) {
-            ask(ctx, in, verb, values, false);
-            return;
-        }
+        ask(ctx, in, verb, values, given);
+        return;
     }
     if (ctx.conv.flow == "action") {
-        ctx.end_conversation();
+        end_action_flow(ctx);
     }
     spec->apply(ctx, c, values);
     if (verb != "case.show") {

@@ -93,7 +93,7 @@ void case_command(context& ctx, std::string_view rest, const std::string& verb,
                   const char* text_input) {
     const auto [id, text] = split_case_id(rest);
     if (!id) {
-        ctx.say(ctx.t("Skriv saksnummeret, f.eks. «" + std::string("sak AV-2026-0001") + "».",
+        ctx.say(ctx.t("Skriv saksnummeret, f.eks. «sak AV-2026-0001».",
                       "Give the case id, e.g. «case AV-2026-0001»."));
         return;
     }

@@ -140,6 +140,11 @@ void show_summary(context& ctx) {
     ctx.reply(std::move(m));
 }
 
+bool is_changeable(const std::string& field_name) {
+    return field_name == "kind" || field_name == "category" || field_name == "unit" ||
+           field_name == "occurred";
+}
+
 // Asks for the first missing field, or shows the summary when nothing is missing.
 void next_step(context& ctx) {
     for (const char* name :
@@ -308,7 +313,7 @@ void continue_filing(context& ctx) {
             ctx.say(ctx.t("Avbrutt. Ingenting er lagret.", "Cancelled. Nothing was stored."));
             return;
         }
-        if (verb == "draft.change") {
+        if (verb == "draft.change" && is_changeable(data("field"))) {
             ask(ctx, data("field"), false);
             return;
         }
@@ -317,9 +322,10 @@ void continue_filing(context& ctx) {
             next_step(ctx);
             return;
         }
-        ask(ctx, asking == "confirm" ? std::string{} : asking, true);
         if (asking == "confirm") {
             show_summary(ctx);
+        } else {
+            ask(ctx, asking, true);
         }
         return;
     }

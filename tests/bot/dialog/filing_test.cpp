@@ -182,6 +182,43 @@ TEST_CASE_METHOD(filing, "changing a guessed field from the summary asks for it 
     CHECK(filed.case_write->cat == kv::bot::category::hms);
 }
 
+TEST_CASE_METHOD(filing, "a change button for a field the summary does not offer shows the summary",
+                 "[bot]") {
+    h.say(kari, "avvik: Beboer falt på badet i natt");
+    h.say(kari, "ingen");
+    for (const auto* field_name : {"description", "asking", ""}) {
+        CAPTURE(field_name);
+        const auto shown = h.press(kari, "draft.change", {{"field", field_name}});
+        REQUIRE(shown.replies.size() == 1);
+        CHECK(shown.replies[0].title == "Stemmer dette?");
+        CHECK(h.conversation(kari).fields.at("asking") == "confirm");
+    }
+    CHECK(h.say(kari, "ja").case_write);
+}
+
+TEST_CASE_METHOD(filing, "a case button pressed in the middle of a filing keeps the draft",
+                 "[bot]") {
+    h.say(kari, "avvik: Beboer falt på badet i natt");
+    h.say(kari, "ingen");
+    REQUIRE(h.say(kari, "ja").case_write);
+    h.say(kari, "avvik: Dørlåsen på medisinrommet virker ikke i dag kl 08:00");
+    h.say(kari, "ingen");
+    REQUIRE(h.conversation(kari).fields.at("asking") == "confirm");
+
+    const auto refused = h.press(kari, "case.close", {{"case", "AV-2026-0001"}});
+    CHECK(has(flatten(refused.replies), "ikke tilgang"));
+    CHECK(h.conversation(kari).flow == "file");
+
+    const auto asks = h.press(kari, "case.add_info", {{"case", "AV-2026-0001"}});
+    CHECK(has(flatten(asks.replies), "Du holder på å melde en sak"));
+    CHECK(h.conversation(kari).flow == "file");
+
+    const auto filed = h.say(kari, "ja");
+    REQUIRE(filed.case_write);
+    CHECK(filed.case_write->human_id == "AV-2026-0002");
+    CHECK(has(filed.case_write->description, "Dørlåsen"));
+}
+
 TEST_CASE_METHOD(filing, "each filed case takes the next number of the year", "[bot]") {
     for (const auto* expected : {"AV-2026-0001", "AV-2026-0002", "AV-2026-0003"}) {
         CAPTURE(expected);
