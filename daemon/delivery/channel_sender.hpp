@@ -1,0 +1,39 @@
+#pragma once
+// What the delivery worker asks of a channel: deliver one outbox row, and say what happened.
+// Teams and email implement it (daemon/delivery/<channel>_sender.*) on top of their adapters.
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "bot/domain/model.hpp"
+#include "daemon/store/store.hpp"
+
+namespace kv::daemon {
+
+struct delivery_outcome {
+    enum class status {
+        delivered,           // the channel accepted it; the row is done
+        retry_later,         // transient (outage, 429, 5xx, rate limit): keep the row, try again
+        failed_permanently,  // will never work on this channel (e.g. 400 bad payload)
+        use_fallback,        // this person cannot be reached here (not installed, blocked, bounced):
+                             // deliver the same message on the fallback channel instead
+    };
+    status result = status::delivered;
+    // For retry_later: the earliest next attempt the channel asked for (Retry-After, a rate
+    // limiter's next slot). Empty: the worker's exponential backoff decides.
+    std::optional<std::chrono::seconds> retry_after;
+    // Short and free of message content (it is logged and stored in outbox.last_error).
+    std::string error;
+};
+
+// One channel's delivery. deliver() runs on the delivery thread and may block on the network
+// for a bounded time (a few seconds); it never throws: every failure is an outcome.
+class channel_sender {
+  public:
+    virtual ~channel_sender() = default;
+    virtual bot::channel channel() const = 0;
+    virtual delivery_outcome deliver(const outbox_item& item) = 0;
+};
+
+}  // namespace kv::daemon
