@@ -127,6 +127,10 @@ class store {
 
     const std::filesystem::path& path() const noexcept { return db_.path(); }
 
+    // The connection, for tables a channel or the scheduler keeps in its own files
+    // (daemon/store/<area>_*.cpp). Same rules as the store: one thread at a time.
+    database& db() noexcept { return db_; }
+
   private:
     void apply_in_transaction(const bot::decision& d, const std::string& actor, bot::channel via,
                               std::chrono::sys_seconds now);
