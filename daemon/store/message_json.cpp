@@ -75,6 +75,20 @@ class json_writer {
         out_ += '"';
         std::size_t i = 0;
         while (i < s.size()) {
+            // Copy the longest run that needs no escaping in one go.
+            std::size_t run = i;
+            while (run < s.size()) {
+                const auto c = static_cast<unsigned char>(s[run]);
+                if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
+                    break;
+                }
+                ++run;
+            }
+            out_.append(s.substr(i, run - i));
+            i = run;
+            if (i == s.size()) {
+                break;
+            }
             const auto c = static_cast<unsigned char>(s[i]);
             if (c < 0x80) {
                 escape_ascii(static_cast<char>(c));
