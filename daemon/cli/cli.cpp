@@ -48,6 +48,11 @@ const std::vector<command_help> helps{
      "(';' or ',' separated, UTF-8). Procedures are matched by id: new ones are added, changed\n"
      "ones updated, and those no longer in the file removed from the active library. All or\n"
      "nothing: any bad row is reported with its number and nothing is imported."},
+    {"remind", "kvalitetsvakt remind --at 2027-03-25T07:00:00+01:00 [--dry-run]",
+     "Runs the scheduler once as if now were the given instant and prints each reminder it\n"
+     "enqueues as one JSON line: deliver_at, recipient, channel, kind, subject, step,\n"
+     "dedupe_key, title. A reminder already enqueued before is not enqueued or printed again.\n"
+     "With --dry-run nothing is enqueued."},
 };
 
 void print_usage(std::ostream& out) {
@@ -113,6 +118,29 @@ int main_impl(int argc, char** argv) {
         }
         return exit_ok;
     }
+    if (command == "remind") {
+        bool dry_run = false;
+        std::string at;
+        for (std::size_t i = 1; i < rest.size(); ++i) {
+            if (rest[i] == "--dry-run") {
+                dry_run = true;
+            } else if (rest[i] == "--at" && i + 1 < rest.size()) {
+                at = rest[++i];
+            } else {
+                return usage_error("usage: kvalitetsvakt remind --at INSTANT [--dry-run]");
+            }
+        }
+        if (at.empty()) {
+            return usage_error("remind needs --at, e.g. --at 2027-03-25T07:00:00+01:00");
+        }
+        int exit_code = exit_ok;
+        auto a = open_app(config, std::cerr, exit_code);
+        if (!a) {
+            return exit_code;
+        }
+        return run_remind(*a, at, dry_run, std::cout, std::cerr);
+    }
+
     // Options of the form --name VALUE after the command.
     std::map<std::string, std::string> options;
     std::vector<std::string> positional;
