@@ -151,9 +151,8 @@ void read_schedule(table_reader& r, schedule_settings& s) {
     if (auto wheel = r.get_string("annual_wheel")) {
         s.annual_wheel_file = *wheel;
     }
-    for (const auto& [key, target] :
-         {std::pair{"working_hours_start", &s.working_start_minutes},
-          std::pair{"working_hours_end", &s.working_end_minutes}}) {
+    for (const auto& [key, target] : {std::pair{"working_hours_start", &s.working_start_minutes},
+                                      std::pair{"working_hours_end", &s.working_end_minutes}}) {
         if (auto text = r.get_string(key)) {
             if (auto minutes = minutes_of_day(*text)) {
                 *target = *minutes;
