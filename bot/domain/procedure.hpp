@@ -3,6 +3,7 @@
 // review falls due. Plain values; the review rules live in bot/schedule/procedure_reviews.
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 namespace kv::bot {
@@ -20,6 +21,32 @@ struct procedure {
     int interval_months = 12;  // 1..12
     std::string url;           // where the current version can be read
     bool active = true;        // false: removed from the library (kept for history)
+};
+
+// A change to one procedure that a decision carries: the procedure as it is to be stored, and
+// what happened to it for its history ("reviewed", "new_version", "deleted").
+struct procedure_change {
+    procedure after;
+    std::string kind;
+    std::string detail;  // never free text from a person beyond the version and link
+};
+
+// One person's line on a procedure version's reading list.
+struct reading_entry {
+    std::string procedure_id;
+    std::string version;
+    std::string email;
+    std::chrono::sys_seconds assigned_at{};
+    std::optional<std::chrono::sys_seconds> read_at;  // set once the person pressed Lest
+};
+
+// A change to the reading list: put a version on a person's list, or record that they read it.
+struct reading_change {
+    enum class change_kind { assign, confirm };
+    change_kind kind = change_kind::assign;
+    std::string procedure_id;
+    std::string version;
+    std::string email;
 };
 
 // The day a review falls due: `interval_months` after `last_reviewed`, on the same day of the

@@ -37,4 +37,11 @@ std::set<std::string> active_person_emails(database& db);
 // The procedure with `id`, active or retired. Throws store_error.
 std::optional<bot::procedure> load_procedure(database& db, const std::string& id);
 
+namespace detail {
+// Writes a decision's approvals, procedure changes (each with a history row) and reading-list
+// changes, inside the caller's transaction. Throws store_error.
+void apply_library_changes(database& db, const bot::decision& d, const std::string& actor,
+                           std::chrono::sys_seconds now);
+}  // namespace detail
+
 }  // namespace kv::daemon

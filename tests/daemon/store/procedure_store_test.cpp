@@ -1,5 +1,7 @@
 #include "daemon/store/procedure_store.hpp"
 
+#include "bot/dialog/bot.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "store_fixture.hpp"
@@ -109,6 +111,78 @@ TEST_CASE("the review due date is stored with the procedure for the scheduler's 
     statement q{db, "SELECT due_date FROM procedures WHERE id = 'A-1'"};
     REQUIRE(q.step());
     CHECK(q.text(0) == "2027-02-28");
+}
+
+}  // namespace kv::daemon::test
+
+namespace kv::daemon::test {
+namespace {
+
+bot::inbound_event press(const std::string& key, const std::string& who, const std::string& verb,
+                         std::map<std::string, std::string> data) {
+    bot::inbound_event ev;
+    ev.sender_email = who;
+    ev.via = bot::channel::console;
+    ev.dedupe_key = key;
+    ev.action_verb = verb;
+    ev.action_data = std::move(data);
+    return ev;
+}
+
+std::string one_text(const std::filesystem::path& path, const std::string& sql) {
+    database db{path, open_mode::existing};
+    statement s{db, sql};
+    return s.step() ? s.text(0) : std::string{"(no row)"};
+}
+
+}  // namespace
+
+TEST_CASE("a review, its approval and the reading list are stored and survive a restart",
+          "[store]") {
+    temp_folder tmp;
+    const auto path = tmp.path() / "kv.db";
+    const kv::bot::bot brain{kv::bot::bot_settings{}};
+    {
+        store s{{path}};
+        s.sync_organisation(small_org(), t0);
+        import_procedures(s, {proc("A-1", "1.0", year{2025} / October / 1)}, t0);
+        auto decide = [&](const bot::inbound_event& ev) {
+            return s.handle(ev, t0, [&](const bot::directory& dir, const bot::repository& repo) {
+                return brain.decide(ev, dir, repo, t0);
+            });
+        };
+        decide(press("e1", "ola@k.no", "review.new_version",
+                     {{"procedure", "A-1"}, {"version", "2.0"}, {"url", "-"}, {"note", "Ny"}}));
+        CHECK(one_text(path, "SELECT state || ' ' || approver_email FROM approvals") ==
+              "pending kari@k.no");
+        CHECK(one_text(path, "SELECT recipient_email FROM outbox") == "kari@k.no");
+        // Someone else's press is refused and audited, and changes nothing.
+        decide(press("e2", "per@k.no", "approval.approve", {{"approval", "1"}}));
+        CHECK(one_text(path, "SELECT state FROM approvals WHERE id = 1") == "pending");
+        CHECK(count_rows(path, "audit WHERE action = 'denied:approval.approve'") == 1);
+    }
+    store s{{path}};
+    const auto approve = press("e3", "kari@k.no", "approval.approve", {{"approval", "1"}});
+    const auto decided =
+        s.handle(approve, t0 + 1h, [&](const bot::directory& dir, const bot::repository& repo) {
+            return brain.decide(approve, dir, repo, t0 + 1h);
+        });
+    CHECK(one_text(path, "SELECT state || ' ' || decided_by FROM approvals") ==
+          "approved kari@k.no");
+    CHECK(one_text(path, "SELECT version || ' ' || last_reviewed FROM procedures") ==
+          "2.0 2026-09-21");
+    CHECK(count_rows(path, "reading_list WHERE version = '2.0' AND read_at IS NULL") == 3);
+    CHECK(count_rows(path, "procedure_events WHERE kind = 'new_version'") == 1);
+    // Pressing again (a new activity) changes nothing and enqueues nothing.
+    const auto outbox_before = count_rows(path, "outbox");
+    const auto again = press("e4", "kari@k.no", "approval.approve", {{"approval", "1"}});
+    s.handle(again, t0 + 2h, [&](const bot::directory& dir, const bot::repository& repo) {
+        return brain.decide(again, dir, repo, t0 + 2h);
+    });
+    CHECK(count_rows(path, "outbox") == outbox_before);
+    CHECK(one_text(path, "SELECT decided_at FROM approvals") ==
+          std::to_string((t0 + 1h).time_since_epoch().count()));
+    CHECK(!decided.decision.approval_writes.empty());
 }
 
 }  // namespace kv::daemon::test
