@@ -8,6 +8,8 @@ packages=(
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libssl-dev
   libtomlplusplus-dev catch2 clang-format python3 curl
 )
+# The scheduler: iCalendar recurrence rules of the annual wheel.
+packages+=(libical-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -16,6 +16,7 @@
 #include "daemon/http/http_server.hpp"
 #include "daemon/http/metrics.hpp"
 #include "daemon/log.hpp"
+#include "daemon/schedule/schedule_timer.hpp"
 #include "daemon/version.hpp"
 
 namespace kv::daemon {
@@ -78,11 +79,22 @@ int run_serve(app& a) {
         return exit_failure;
     }
 
+    // The scheduler: one timer to the next instant anything falls due.
+    auto schedule = load_schedule_config(a.cfg, a.org, std::cerr);
+    if (!schedule) {
+        store_thread.join();
+        return exit_usage;
+    }
+    const scheduler sched{std::move(*schedule)};
+    schedule_timer reminders(ioc.get_executor(), store_thread.get_executor(), sched, *a.db);
+    reminders.start();
+
     net::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int sig) {
         if (!ec) {
             log::info("signal " + std::to_string(sig) + ": stopping after work in flight");
             server->stop();
+            reminders.stop();
         }
     });
 
@@ -96,6 +108,7 @@ int run_serve(app& a) {
                 exit_code = exit_failure;
             }
         }
+        reminders.stop();
         signals.cancel();
     });
 

@@ -9,6 +9,7 @@
 
 #include "bot/domain/names.hpp"
 #include "daemon/store/message_json.hpp"
+#include "daemon/store/procedure_store.hpp"
 #include "daemon/store/schema.hpp"
 #include "daemon/store/store_view.hpp"
 
@@ -253,6 +254,8 @@ void store::apply_in_transaction(const bot::decision& d, const std::string& acto
         auto& s = db_.cached("UPDATE persons SET lang = ?, lang_chosen = 1 WHERE email = ?");
         s.bind_all(bot::to_string(*d.preferences->lang), d.preferences->email).run();
     }
+
+    detail::apply_library_changes(db_, d, actor, now);
 }
 
 void store::with_read(const read_fn& fn) {
