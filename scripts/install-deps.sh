@@ -8,6 +8,8 @@ packages=(
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libssl-dev
   libtomlplusplus-dev catch2 clang-format python3 curl
 )
+# Email: MIME (GMime 3), SMTP (libcurl), and the loopback SMTP test server (aiosmtpd, openssl).
+packages+=(libgmime-3.0-dev libcurl4-openssl-dev python3-aiosmtpd openssl)
 
 missing=()
 for p in "${packages[@]}"; do
