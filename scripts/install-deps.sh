@@ -7,6 +7,8 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libssl-dev
   libtomlplusplus-dev catch2 clang-format python3 curl
+  # inbound email: MIME parsing, IMAP tests against a real Dovecot
+  libgmime-3.0-dev dovecot-imapd openssl
 )
 # Email: MIME (GMime 3), SMTP (libcurl), and the loopback SMTP test server (aiosmtpd, openssl).
 packages+=(libgmime-3.0-dev libcurl4-openssl-dev python3-aiosmtpd openssl)
