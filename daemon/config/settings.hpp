@@ -13,8 +13,8 @@ namespace kv::daemon {
 // [store]. database: relative paths stay relative; synchronous: "full" or "normal".
 struct store_settings {
     std::filesystem::path database = "var/kvalitetsvakt.db";  // relative: to the working dir
-    bool synchronous_full = true;  // "full" (default) or "normal"
-    int busy_timeout_ms = 5000;    // 0..600000
+    bool synchronous_full = true;                             // "full" (default) or "normal"
+    int busy_timeout_ms = 5000;                               // 0..600000
 };
 
 // [http]. listen: default 127.0.0.1; port: 0..65535, default 8080;
@@ -27,9 +27,35 @@ struct http_settings {
 
 // [delivery]. retry_max_seconds: retry_base_seconds..86400, default 3600.
 struct delivery_settings {
-    int max_attempts = 12;          // 1..1000; after that a row is marked failed
-    int retry_base_seconds = 30;    // first retry delay, doubled each attempt, 1..3600
-    int retry_max_seconds = 3600;   // cap on the delay, >= retry_base_seconds
+    int max_attempts = 12;         // 1..1000; after that a row is marked failed
+    int retry_base_seconds = 30;   // first retry delay, doubled each attempt, 1..3600
+    int retry_max_seconds = 3600;  // cap on the delay, >= retry_base_seconds
+};
+
+// [email], outbound: how mail is sent and what it looks like. Every key is optional.
+// smtp_url: "smtp://host:587/EHLONAME" (STARTTLS required) or "smtps://host:465/EHLONAME";
+// without a path the EHLO name is the domain of from_address. Empty (default): no SMTP server,
+// mail is written as .eml files into outbox_dir. smtp_auth: "auto" (XOAUTH2 when a token is
+// set, else what the server offers), "plain", "login" or "xoauth2" (needs smtp_xoauth2_token).
+// Secrets (smtp_password, smtp_xoauth2_token, link_secret) belong in `*_env` keys.
+// link_secret: at least 32 characters; empty (default): mail has reply keywords but no links,
+// and /a/<token> answers that links are off. public_base_url: http(s)://host[:port][/path]
+// without a trailing '/', the daemon as mail readers reach it. link_lifetime_days: 1..90.
+struct email_settings {
+    std::string smtp_url;
+    std::string smtp_ca_file;  // PEM file of CAs to trust instead of the system's; empty: system
+    std::string smtp_user;
+    std::string smtp_password;
+    std::string smtp_xoauth2_token;
+    std::string smtp_auth = "auto";
+    std::string from_address = "kvalitetsvakt@eksempel.kommune.no";
+    std::string from_name = "Kvalitetsvakt";
+    std::string reply_address;  // empty: from_address; replies go to local+<token>@domain
+    std::string deviation_address = "avvik@eksempel.kommune.no";
+    std::string link_secret;
+    std::string public_base_url = "http://127.0.0.1:8080";
+    int link_lifetime_days = 14;
+    std::filesystem::path outbox_dir = "var/mail/outbox";  // relative: to the working dir
 };
 
 // [general] organisation: default "organisation.toml"; load_settings() resolves a relative path
@@ -41,13 +67,14 @@ struct delivery_settings {
 // serious_min_consequence 1..5, default 4; max_message_chars 100..100000, default 4000.
 // A string key `foo` may be given as `foo_env = "VAR"` to read it from the environment.
 struct settings {
-    std::filesystem::path config_file;    // the file these came from
+    std::filesystem::path config_file;                              // the file these came from
     std::filesystem::path organisation_file = "organisation.toml";  // relative: to config_file
-    std::string log_level = "info";       // "debug", "info", "warn", "error"
+    std::string log_level = "info";  // "debug", "info", "warn", "error"
     store_settings store;
     http_settings http;
     delivery_settings delivery;
     bot::bot_settings bot;
+    email_settings email;
 };
 
 }  // namespace kv::daemon
