@@ -186,7 +186,31 @@ DROP TABLE conversations;
 ALTER TABLE conversations_v3 RENAME TO conversations;
 )sql";
 
-constexpr std::array<std::string_view, 3> migrations{v1, v2, v3};
+// Version 4: email threads (what each sent Message-ID and Reply-To token belong to) and signed
+// action links (the grant under each nonce, and when it was used).
+constexpr std::string_view v4 = R"sql(
+CREATE TABLE email_threads (
+    message_id TEXT PRIMARY KEY,
+    token TEXT NOT NULL,
+    recipient_email TEXT NOT NULL,
+    subject_key TEXT NOT NULL,
+    sent_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX email_threads_by_token ON email_threads (token);
+CREATE INDEX email_threads_by_subject ON email_threads (recipient_email, subject_key, sent_at);
+CREATE TABLE email_links (
+    nonce TEXT PRIMARY KEY,
+    verb TEXT NOT NULL,
+    target TEXT NOT NULL,
+    data_json TEXT NOT NULL,
+    person_email TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    used_at INTEGER
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<std::string_view, 4> migrations{v1, v2, v3, v4};
 
 [[noreturn]] void refuse_newer(const database& db, std::int64_t version) {
     throw store_error(
