@@ -370,6 +370,11 @@ std::optional<parsed_message> construct(std::string_view raw, GMimeParserOptions
     }
     GMimeObject* body = g_mime_message_get_mime_part(m.get());
     msg.mime_type = body != nullptr ? mime_type_of(body) : "text/plain";
+    if (const char* report = body != nullptr
+                                 ? g_mime_object_get_content_type_parameter(body, "report-type")
+                                 : nullptr) {
+        msg.report_type = lower(report);
+    }
     walker{msg}.walk(body);
     return msg;
 }

@@ -35,6 +35,7 @@ struct parsed_message {
     std::vector<header_field> headers;    // every top-level header, top first
 
     std::string mime_type;         // top level, lower case: "multipart/report", "text/plain", ...
+    std::string report_type;       // of a multipart/report, lower case: "delivery-status", ...
     std::string plain_text;        // the first text/plain body part, UTF-8, format=flowed undone
     std::string html;              // the first text/html body part, UTF-8 (raw markup)
     std::string delivery_status;   // a message/delivery-status part, if any (DSN)
