@@ -10,6 +10,7 @@
 #include <boost/asio/use_future.hpp>
 
 #include "daemon/app/commands.hpp"
+#include "daemon/email/link_routes.hpp"
 #include "daemon/http/health.hpp"
 #include "daemon/http/http_server.hpp"
 #include "daemon/http/metrics.hpp"
@@ -49,7 +50,9 @@ int run_serve(app& a) {
                                    probe();  // the outbox gauges are read at scrape time
                                    return inner(r);
                                }};
-    const router routes({healthz_route(version, probe), std::move(metrics_with_refresh)});
+    std::vector<route> table{healthz_route(version, probe), std::move(metrics_with_refresh)};
+    append_email_link_routes(table, a);  // GET/POST /a/<token>: action links in email
+    const router routes(std::move(table));
 
     http_server_settings hs;
     hs.address = a.cfg.http.listen;
