@@ -23,4 +23,12 @@ int run_report_deviations(app& a, std::optional<int> year, const std::string& fo
 // `kvalitetsvakt import people FILE.csv`.
 int run_import_people(app& a, const std::string& file, std::ostream& out, std::ostream& err);
 
+// EX_TEMPFAIL: an MTA pipe transport offers the message again later.
+inline constexpr int exit_tempfail = 75;
+
+// `kvalitetsvakt mail ingest < message.eml`: handles one message from `in` through the inbound
+// email path and prints its outcome as one JSON line. Exit 0 for every handled outcome (also
+// refusals), exit_tempfail when the message could not be read or stored.
+int run_mail_ingest(app& a, std::istream& in, std::ostream& out);
+
 }  // namespace kv::daemon

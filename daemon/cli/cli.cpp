@@ -42,6 +42,11 @@ const std::vector<command_help> helps{
      "Adds or updates people from an HR export with the columns email, name, unit, role\n"
      "(';' or ',' separated, UTF-8). All or nothing: any bad row is reported with its number\n"
      "and nothing is imported. Prints what was added and changed."},
+    {"mail", "kvalitetsvakt mail ingest < message.eml",
+     "Handles one email read from standard input (for an MTA pipe transport or support\n"
+     "staff) through the same path as mail read over IMAP, and prints one JSON line:\n"
+     "{\"message_id\", \"from\", \"outcome\", \"case\", \"detail\"}. Exits 0 for every handled\n"
+     "outcome, including refusals; 75 (try again later) when it could not be stored."},
 };
 
 void print_usage(std::ostream& out) {
@@ -144,8 +149,8 @@ int main_impl(int argc, char** argv) {
         return exit_ok;
     }
 
-    const bool known_command =
-        command == "serve" || command == "chat" || command == "report" || command == "import";
+    const bool known_command = command == "serve" || command == "chat" || command == "report" ||
+                               command == "import" || command == "mail";
     if (!known_command) {
         return usage_error("unknown command '" + command + "'");
     }
@@ -154,6 +159,9 @@ int main_impl(int argc, char** argv) {
     }
     if (command == "import" && (positional.size() != 2 || positional[0] != "people")) {
         return usage_error("usage: kvalitetsvakt import people FILE.csv");
+    }
+    if (command == "mail" && (positional.size() != 1 || positional[0] != "ingest")) {
+        return usage_error("usage: kvalitetsvakt mail ingest < message.eml");
     }
     if ((command == "serve" || command == "chat") && !positional.empty()) {
         return usage_error("unexpected argument '" + positional[0] + "'");
@@ -203,6 +211,9 @@ int main_impl(int argc, char** argv) {
     }
     if (command == "report") {
         return run_report_deviations(*a, year, format, std::cout);
+    }
+    if (command == "mail") {
+        return run_mail_ingest(*a, std::cin, std::cout);
     }
     return run_import_people(*a, positional[1], std::cout, std::cerr);
 }

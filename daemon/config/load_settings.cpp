@@ -211,8 +211,59 @@ void read_email_outbound(table_reader& r, email_settings& s) {
     }
 }
 
+// [email]: the inbound half (reading a mailbox, trusting senders, limits).
+void read_email_inbound(table_reader& r, email_settings& s) {
+    if (auto url = r.get_string("imap_url")) {
+        if (!url->empty() && !has_url_scheme(*url, {"imap://", "imaps://"})) {
+            r.error("imap_url", "must start with imap:// (STARTTLS) or imaps:// (implicit TLS)");
+        } else {
+            s.imap_url = *url;
+        }
+    }
+    for (auto [key, target] : {std::pair{"imap_ca_file", &s.imap_ca_file},
+                               std::pair{"imap_user", &s.imap_user},
+                               std::pair{"imap_password", &s.imap_password},
+                               std::pair{"imap_xoauth2_token", &s.imap_xoauth2_token},
+                               std::pair{"trusted_authserv_id", &s.trusted_authserv_id}}) {
+        if (auto v = r.get_string(key)) {
+            *target = *v;
+        }
+    }
+    for (auto [key, target] : {std::pair{"imap_folder", &s.imap_folder},
+                               std::pair{"imap_processed_folder", &s.imap_processed_folder},
+                               std::pair{"imap_failed_folder", &s.imap_failed_folder}}) {
+        if (auto v = r.get_string(key)) {
+            if (v->empty()) {
+                r.error(key, "must not be empty");
+            } else {
+                *target = *v;
+            }
+        }
+    }
+    if (auto auth = r.get_choice("imap_auth", {"auto", "login", "xoauth2"})) {
+        s.imap_auth = *auth;
+        if (*auth == "xoauth2" && s.imap_xoauth2_token.empty()) {
+            r.error("imap_auth",
+                    "\"xoauth2\" needs imap_xoauth2_token (or imap_xoauth2_token_env)");
+        }
+    }
+    if (auto seconds = r.get_integer("imap_poll_seconds", 5, 3600)) {
+        s.imap_poll_seconds = static_cast<int>(*seconds);
+    }
+    if (auto trust = r.get_bool("trust_m365_internal")) {
+        s.trust_m365_internal = *trust;
+    }
+    if (auto bytes = r.get_integer("max_message_bytes", 1024, 100 * 1024 * 1024)) {
+        s.max_message_bytes = static_cast<std::size_t>(*bytes);
+    }
+    if (auto answers = r.get_integer("answers_per_hour", 0, 1000)) {
+        s.answers_per_hour = static_cast<int>(*answers);
+    }
+}
+
 void read_email(table_reader& r, email_settings& s) {
     read_email_outbound(r, s);
+    read_email_inbound(r, s);
 }
 
 template <typename Read, typename Target>

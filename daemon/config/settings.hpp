@@ -56,6 +56,29 @@ struct email_settings {
     std::string public_base_url = "http://127.0.0.1:8080";
     int link_lifetime_days = 14;
     std::filesystem::path outbox_dir = "var/mail/outbox";  // relative: to the working dir
+
+    // Inbound. imap_url: "imaps://host:993" or "imap://host:143" (STARTTLS required); empty
+    // (default): no mailbox is read, mail arrives only through `kvalitetsvakt mail ingest`.
+    // imap_auth: "auto" (XOAUTH2 when a token is set, else LOGIN), "login" or "xoauth2".
+    // imap_poll_seconds: 5..3600, default 60 (also the safety net under IDLE).
+    // trusted_authserv_id: the authserv-id our receiving server writes in
+    // Authentication-Results; empty (default): no sender counts as verified unless
+    // trust_m365_internal. max_message_bytes: 1024..104857600, default 10 MB.
+    // answers_per_hour: answers to one sender per hour, 0..1000, default 20.
+    std::string imap_url;
+    std::string imap_ca_file;  // PEM file of CAs to trust instead of the system's
+    std::string imap_user;
+    std::string imap_password;
+    std::string imap_xoauth2_token;
+    std::string imap_auth = "auto";
+    std::string imap_folder = "INBOX";
+    std::string imap_processed_folder = "Behandlet";
+    std::string imap_failed_folder = "Feilet";
+    int imap_poll_seconds = 60;
+    std::string trusted_authserv_id;
+    bool trust_m365_internal = false;
+    std::size_t max_message_bytes = 10 * 1024 * 1024;
+    int answers_per_hour = 20;
 };
 
 // [general] organisation: default "organisation.toml"; load_settings() resolves a relative path

@@ -210,7 +210,31 @@ CREATE TABLE email_links (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<std::string_view, 4> migrations{v1, v2, v3, v4};
+// Version 5: inbound email: every handled message with its outcome, answers per sender (rate
+// limit), and addresses that bounced.
+constexpr std::string_view v5 = R"sql(
+CREATE TABLE email_inbound (
+    message_id TEXT PRIMARY KEY,
+    sender TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    case_id TEXT,
+    detail TEXT NOT NULL,
+    received_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE email_answers (
+    sender TEXT NOT NULL,
+    sent_at INTEGER NOT NULL
+);
+CREATE INDEX email_answers_by_sender ON email_answers (sender, sent_at);
+CREATE TABLE email_failing_addresses (
+    address TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    failed_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<std::string_view, 5> migrations{v1, v2, v3, v4, v5};
 
 [[noreturn]] void refuse_newer(const database& db, std::int64_t version) {
     throw store_error(
