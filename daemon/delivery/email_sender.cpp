@@ -218,4 +218,44 @@ delivery_outcome email_sender::deliver_or_throw(const outbox_item& item) {
     return {status::retry_later, std::nullopt, sent.error};
 }
 
+namespace {
+
+class owning_email_sender final : public channel_sender {
+  public:
+    explicit owning_email_sender(settings cfg) : cfg_(std::move(cfg)) {}
+
+    bot::channel channel() const override { return bot::channel::email; }
+
+    delivery_outcome deliver(const outbox_item& item) override {
+        if (!inner_) {
+            try {
+                db_ = std::make_unique<store>(store_options{
+                    cfg_.store.database, cfg_.store.synchronous_full, cfg_.store.busy_timeout_ms});
+                transport_ = make_mail_transport(cfg_.email);
+                inner_ = std::make_unique<email_sender>(*db_, *transport_,
+                                                        email_sender_options_from(cfg_.email));
+            } catch (const std::exception& e) {
+                inner_.reset();
+                transport_.reset();
+                db_.reset();
+                return {delivery_outcome::status::retry_later, std::nullopt,
+                        std::string("email sender cannot start: ") + e.what()};
+            }
+        }
+        return inner_->deliver(item);
+    }
+
+  private:
+    settings cfg_;
+    std::unique_ptr<store> db_;
+    std::unique_ptr<email::mail_transport> transport_;
+    std::unique_ptr<email_sender> inner_;
+};
+
+}  // namespace
+
+std::unique_ptr<channel_sender> make_email_sender(const settings& cfg) {
+    return std::make_unique<owning_email_sender>(cfg);
+}
+
 }  // namespace kv::daemon

@@ -61,4 +61,9 @@ class email_sender final : public channel_sender {
     email_sender_options options_;
 };
 
+// The email sender for the delivery worker, owning what it needs: its own store connection to
+// cfg.store.database and the transport cfg.email asks for, both made on the first deliver()
+// (so on the delivery thread). If they cannot be made, deliver() answers retry_later.
+std::unique_ptr<channel_sender> make_email_sender(const settings& cfg);
+
 }  // namespace kv::daemon

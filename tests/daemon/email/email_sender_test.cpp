@@ -259,3 +259,30 @@ TEST_CASE("without an SMTP server the mail is written to the outbox folder", "[e
     CHECK_THAT(d.plain, Catch::Contains("MOTTATT"));
     CHECK_THAT(d.plain, !Catch::Contains("/a/"));
 }
+
+TEST_CASE("the delivery worker's email sender opens its own store and transport",
+          "[email][delivery]") {
+    temp_folder tmp;
+    settings cfg;
+    cfg.store.database = tmp.path() / "kv.db";
+    cfg.email.outbox_dir = tmp.path() / "outbox";
+    {
+        store db{{cfg.store.database}};
+        db.sync_organisation(small_org(), t0);
+        enqueue(db, "per@k.no", case_message("AV-2026-0001", "Nytt avvik"), "n1");
+    }
+    store reader{{cfg.store.database}};
+    const auto item = reader.due_outbox(t0, kv::bot::channel::email, std::nullopt, 1).at(0);
+    const auto sender = make_email_sender(cfg);
+    CHECK(sender->channel() == kv::bot::channel::email);
+    CHECK(sender->deliver(item).result == status::delivered);
+    CHECK(std::distance(std::filesystem::directory_iterator(cfg.email.outbox_dir),
+                        std::filesystem::directory_iterator{}) == 1);
+    CHECK(email_threads_about(reader.db(), "per@k.no", "AV-2026-0001").size() == 1);
+
+    settings broken = cfg;
+    broken.store.database = "/proc/kv-no-such-folder/kv.db";
+    const auto outcome = make_email_sender(broken)->deliver(item);
+    CHECK(outcome.result == status::retry_later);
+    CHECK_THAT(outcome.error, Catch::StartsWith("email sender cannot start: "));
+}
