@@ -85,6 +85,17 @@ void require_message_id(std::string_view id, std::string_view field) {
     }
 }
 
+// Header text (subject, display names) on one line: a line break in a title must never start a
+// new header field.
+std::string one_line(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        out += (u < 0x20 || u == 0x7f) ? ' ' : c;
+    }
+    return out;
+}
+
 std::string crlf(std::string_view text) {
     std::string out;
     out.reserve(text.size() + text.size() / 40);
@@ -148,7 +159,8 @@ gobject_ptr<GMimeTextPart> utf8_part(const char* subtype, const std::string& tex
 }
 
 void add_mailbox(GMimeMessage* m, GMimeAddressType type, const mailbox& box) {
-    InternetAddress* ia = internet_address_mailbox_new(box.name.c_str(), box.address.c_str());
+    InternetAddress* ia =
+        internet_address_mailbox_new(one_line(box.name).c_str(), box.address.c_str());
     internet_address_set_charset(ia, "utf-8");
     internet_address_list_add(g_mime_message_get_addresses(m, type), ia);
     g_object_unref(ia);
@@ -346,7 +358,7 @@ std::string compose_message(const outgoing_mail& mail) {
         add_mailbox(msg.get(), GMIME_ADDRESS_TYPE_REPLY_TO, mail.reply_to);
     }
     add_mailbox(msg.get(), GMIME_ADDRESS_TYPE_TO, mail.to);
-    g_mime_message_set_subject(msg.get(), subject_line(mail.body).c_str(), "utf-8");
+    g_mime_message_set_subject(msg.get(), one_line(subject_line(mail.body)).c_str(), "utf-8");
     g_mime_object_set_header(obj, "Date", rfc5322_date(mail.date).c_str(), nullptr);
     g_mime_message_set_message_id(msg.get(), mail.message_id.c_str());
     if (!mail.references.empty()) {

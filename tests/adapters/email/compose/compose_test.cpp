@@ -189,3 +189,18 @@ TEST_CASE("reply keywords exist only for actions that a reply can take", "[email
     CHECK(reply_keyword("approval.reject") == "AVVIS <begrunnelse>");
     CHECK_FALSE(reply_keyword("case.assess"));
 }
+
+TEST_CASE("a line break in a title or name never starts a header field", "[email][compose]") {
+    auto mail = approval_mail();
+    mail.body.title = "Avvik\r\nBcc: alle@eksempel.no";
+    mail.to.name = "Kåre\nX-Evil: 1";
+    const std::string raw = compose_message(mail);
+    for (const auto& line : kv::email::testing::unfolded_headers(raw)) {
+        CAPTURE(line);
+        CHECK(line.rfind("Bcc:", 0) != 0);
+        CHECK(line.rfind("X-Evil:", 0) != 0);
+    }
+    const auto d = decode(raw);
+    CHECK(d.subject == "Avvik  Bcc: alle@eksempel.no [AV-2026-0042]");
+    CHECK(d.to_name == "Kåre X-Evil: 1");
+}
