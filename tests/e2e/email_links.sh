@@ -37,7 +37,7 @@ TAMPERED=${TOKEN%?}$( [ "${TOKEN: -1}" = A ] && echo B || echo A )
 
 "$KV" --config "$CFG" serve > "$T/serve.out" 2> "$T/serve.err" &
 SERVE_PID=$!
-trap 'kill $SERVE_PID 2>/dev/null; rm -rf "$T"' EXIT
+trap 'kill $SERVE_PID 2>/dev/null || true; rm -rf "$T"' EXIT
 for _ in $(seq 1 200); do
     PORT=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\).*|\1|p' "$T/serve.out" | head -1)
     [ -n "$PORT" ] && break
