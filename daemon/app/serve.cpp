@@ -10,6 +10,7 @@
 #include <boost/asio/use_future.hpp>
 
 #include "daemon/app/commands.hpp"
+#include "daemon/email/imap_inbound.hpp"
 #include "daemon/email/link_routes.hpp"
 #include "daemon/http/health.hpp"
 #include "daemon/http/http_server.hpp"
@@ -98,7 +99,16 @@ int run_serve(app& a) {
               << "Snakk med boten i en annen terminal, f.eks.:\n"
               << "  ./build/kvalitetsvakt chat --as kari.nordmann@eksempel.kommune.no\n"
               << std::flush;
+    // Mail read from an IMAP mailbox, on its own thread with its own store connection.
+    std::unique_ptr<imap_inbound_service> imap;
+    if (!a.cfg.email.imap_url.empty()) {
+        imap = std::make_unique<imap_inbound_service>(a.cfg, a.brain);
+        imap->start();
+    }
     ioc.run();
+    if (imap) {
+        imap->stop();
+    }
     store_thread.join();
     server.reset();
     log::info("stopped");
