@@ -30,4 +30,12 @@ int run_import_procedures(app& a, const std::string& file, std::ostream& out, st
 // reminder it enqueues (or, dry, would enqueue) as one JSON line.
 int run_remind(app& a, const std::string& at, bool dry_run, std::ostream& out, std::ostream& err);
 
+// EX_TEMPFAIL: an MTA pipe transport offers the message again later.
+inline constexpr int exit_tempfail = 75;
+
+// `kvalitetsvakt mail ingest < message.eml`: handles one message from `in` through the inbound
+// email path and prints its outcome as one JSON line. Exit 0 for every handled outcome (also
+// refusals), exit_tempfail when the message could not be read or stored.
+int run_mail_ingest(app& a, std::istream& in, std::ostream& out);
+
 }  // namespace kv::daemon

@@ -12,6 +12,8 @@
 #include "daemon/app/channel_senders.hpp"
 #include "daemon/app/commands.hpp"
 #include "daemon/delivery/delivery_worker.hpp"
+#include "daemon/email/imap_inbound.hpp"
+#include "daemon/email/link_routes.hpp"
 #include "daemon/http/health.hpp"
 #include "daemon/http/http_server.hpp"
 #include "daemon/http/metrics.hpp"
@@ -62,7 +64,9 @@ int run_serve(app& a) {
                                    probe();  // the outbox gauges are read at scrape time
                                    return inner(r);
                                }};
-    const router routes({healthz_route(version, probe), std::move(metrics_with_refresh)});
+    std::vector<route> table{healthz_route(version, probe), std::move(metrics_with_refresh)};
+    append_email_link_routes(table, a);  // GET/POST /a/<token>: action links in email
+    const router routes(std::move(table));
 
     http_server_settings hs;
     hs.address = a.cfg.http.listen;
@@ -126,7 +130,16 @@ int run_serve(app& a) {
         log::error(std::string("delivery worker cannot start: ") + e.what());
         return exit_failure;
     }
+    // Mail read from an IMAP mailbox, on its own thread with its own store connection.
+    std::unique_ptr<imap_inbound_service> imap;
+    if (!a.cfg.email.imap_url.empty()) {
+        imap = std::make_unique<imap_inbound_service>(a.cfg, a.brain);
+        imap->start();
+    }
     ioc.run();
+    if (imap) {
+        imap->stop();
+    }
     worker.stop();
     store_thread.join();
     server.reset();

@@ -53,6 +53,12 @@ const std::vector<command_help> helps{
      "enqueues as one JSON line: deliver_at, recipient, channel, kind, subject, step,\n"
      "dedupe_key, title. A reminder already enqueued before is not enqueued or printed again.\n"
      "With --dry-run nothing is enqueued."},
+
+    {"mail", "kvalitetsvakt mail ingest < message.eml",
+     "Handles one email read from standard input (for an MTA pipe transport or support\n"
+     "staff) through the same path as mail read over IMAP, and prints one JSON line:\n"
+     "{\"message_id\", \"from\", \"outcome\", \"case\", \"detail\"}. Exits 0 for every handled\n"
+     "outcome, including refusals; 75 (try again later) when it could not be stored."},
 };
 
 void print_usage(std::ostream& out) {
@@ -179,8 +185,8 @@ int main_impl(int argc, char** argv) {
         return exit_ok;
     }
 
-    const bool known_command =
-        command == "serve" || command == "chat" || command == "report" || command == "import";
+    const bool known_command = command == "serve" || command == "chat" || command == "report" ||
+                               command == "import" || command == "mail";
     if (!known_command) {
         return usage_error("unknown command '" + command + "'");
     }
@@ -190,6 +196,9 @@ int main_impl(int argc, char** argv) {
     if (command == "import" &&
         (positional.size() != 2 || (positional[0] != "people" && positional[0] != "procedures"))) {
         return usage_error("usage: kvalitetsvakt import people|procedures FILE.csv");
+    }
+    if (command == "mail" && (positional.size() != 1 || positional[0] != "ingest")) {
+        return usage_error("usage: kvalitetsvakt mail ingest < message.eml");
     }
     if ((command == "serve" || command == "chat") && !positional.empty()) {
         return usage_error("unexpected argument '" + positional[0] + "'");
@@ -239,6 +248,9 @@ int main_impl(int argc, char** argv) {
     }
     if (command == "report") {
         return run_report_deviations(*a, year, format, std::cout);
+    }
+    if (command == "mail") {
+        return run_mail_ingest(*a, std::cin, std::cout);
     }
     if (positional[0] == "procedures") {
         return run_import_procedures(*a, positional[1], std::cout, std::cerr);

@@ -6,6 +6,7 @@
 
 #include "bot/domain/names.hpp"
 #include "daemon/config/toml_reader.hpp"
+#include "daemon/config/validation.hpp"
 
 namespace kv::daemon {
 namespace {
@@ -166,6 +167,142 @@ void read_schedule(table_reader& r, schedule_settings& s) {
     }
 }
 
+bool has_url_scheme(const std::string& url, std::initializer_list<std::string_view> schemes) {
+    for (const auto scheme : schemes) {
+        if (url.size() > scheme.size() && url.compare(0, scheme.size(), scheme) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void read_email_address(table_reader& r, std::string_view key, std::string& target) {
+    if (auto address = r.get_string(key)) {
+        if (!detail::is_email_address(*address)) {
+            r.error(key, "'" + *address + "' is not an email address");
+        } else {
+            target = detail::normalise_email(*address);
+        }
+    }
+}
+
+// [email]: the outbound half (sending, links). The inbound half adds its keys in read_email.
+void read_email_outbound(table_reader& r, email_settings& s) {
+    if (auto url = r.get_string("smtp_url")) {
+        if (!url->empty() && !has_url_scheme(*url, {"smtp://", "smtps://"})) {
+            r.error("smtp_url", "must start with smtp:// (STARTTLS) or smtps:// (implicit TLS)");
+        } else {
+            s.smtp_url = *url;
+        }
+    }
+    if (auto ca = r.get_string("smtp_ca_file")) {
+        s.smtp_ca_file = *ca;
+    }
+    if (auto user = r.get_string("smtp_user")) {
+        s.smtp_user = *user;
+    }
+    if (auto password = r.get_string("smtp_password")) {
+        s.smtp_password = *password;
+    }
+    if (auto token = r.get_string("smtp_xoauth2_token")) {
+        s.smtp_xoauth2_token = *token;
+    }
+    if (auto auth = r.get_choice("smtp_auth", {"auto", "plain", "login", "xoauth2"})) {
+        s.smtp_auth = *auth;
+        if (*auth == "xoauth2" && s.smtp_xoauth2_token.empty()) {
+            r.error("smtp_auth",
+                    "\"xoauth2\" needs smtp_xoauth2_token (or smtp_xoauth2_token_env)");
+        }
+    }
+    read_email_address(r, "from_address", s.from_address);
+    if (auto name = r.get_string("from_name")) {
+        s.from_name = *name;
+    }
+    read_email_address(r, "reply_address", s.reply_address);
+    read_email_address(r, "deviation_address", s.deviation_address);
+    if (auto secret = r.get_string("link_secret")) {
+        if (!secret->empty() && secret->size() < 32) {
+            r.error("link_secret", "must be at least 32 characters (or empty: no links)");
+        } else {
+            s.link_secret = *secret;
+        }
+    }
+    if (auto base = r.get_string("public_base_url")) {
+        if (!has_url_scheme(*base, {"http://", "https://"}) || base->back() == '/' ||
+            base->find_first_of(" ?#") != std::string::npos) {
+            r.error("public_base_url",
+                    "must be an http:// or https:// URL without a trailing '/', query or fragment");
+        } else {
+            s.public_base_url = *base;
+        }
+    }
+    if (auto days = r.get_integer("link_lifetime_days", 1, 90)) {
+        s.link_lifetime_days = static_cast<int>(*days);
+    }
+    if (auto dir = r.get_string("outbox_dir")) {
+        if (dir->empty()) {
+            r.error("outbox_dir", "must not be empty");
+        } else {
+            s.outbox_dir = *dir;
+        }
+    }
+}
+
+// [email]: the inbound half (reading a mailbox, trusting senders, limits).
+void read_email_inbound(table_reader& r, email_settings& s) {
+    if (auto url = r.get_string("imap_url")) {
+        if (!url->empty() && !has_url_scheme(*url, {"imap://", "imaps://"})) {
+            r.error("imap_url", "must start with imap:// (STARTTLS) or imaps:// (implicit TLS)");
+        } else {
+            s.imap_url = *url;
+        }
+    }
+    for (auto [key, target] : {std::pair{"imap_ca_file", &s.imap_ca_file},
+                               std::pair{"imap_user", &s.imap_user},
+                               std::pair{"imap_password", &s.imap_password},
+                               std::pair{"imap_xoauth2_token", &s.imap_xoauth2_token},
+                               std::pair{"trusted_authserv_id", &s.trusted_authserv_id}}) {
+        if (auto v = r.get_string(key)) {
+            *target = *v;
+        }
+    }
+    for (auto [key, target] : {std::pair{"imap_folder", &s.imap_folder},
+                               std::pair{"imap_processed_folder", &s.imap_processed_folder},
+                               std::pair{"imap_failed_folder", &s.imap_failed_folder}}) {
+        if (auto v = r.get_string(key)) {
+            if (v->empty()) {
+                r.error(key, "must not be empty");
+            } else {
+                *target = *v;
+            }
+        }
+    }
+    if (auto auth = r.get_choice("imap_auth", {"auto", "login", "xoauth2"})) {
+        s.imap_auth = *auth;
+        if (*auth == "xoauth2" && s.imap_xoauth2_token.empty()) {
+            r.error("imap_auth",
+                    "\"xoauth2\" needs imap_xoauth2_token (or imap_xoauth2_token_env)");
+        }
+    }
+    if (auto seconds = r.get_integer("imap_poll_seconds", 5, 3600)) {
+        s.imap_poll_seconds = static_cast<int>(*seconds);
+    }
+    if (auto trust = r.get_bool("trust_m365_internal")) {
+        s.trust_m365_internal = *trust;
+    }
+    if (auto bytes = r.get_integer("max_message_bytes", 1024, 100 * 1024 * 1024)) {
+        s.max_message_bytes = static_cast<std::size_t>(*bytes);
+    }
+    if (auto answers = r.get_integer("answers_per_hour", 0, 1000)) {
+        s.answers_per_hour = static_cast<int>(*answers);
+    }
+}
+
+void read_email(table_reader& r, email_settings& s) {
+    read_email_outbound(r, s);
+    read_email_inbound(r, s);
+}
+
 template <typename Read, typename Target>
 void read_section(table_reader& root, std::string_view name, detail::error_list& errors,
                   const env_lookup& env, Read read, Target& target) {
@@ -193,6 +330,8 @@ settings_result load_settings(const std::filesystem::path& file, const env_looku
     read_section(root, "delivery", errors, env, read_delivery, s.delivery);
     read_section(root, "deviations", errors, env, read_deviations, s.bot);
     read_section(root, "schedule", errors, env, read_schedule, s.schedule);
+
+    read_section(root, "email", errors, env, read_email, s.email);
     root.report_unknown_keys();
     if (!errors.empty()) {
         return {std::nullopt, errors.take()};

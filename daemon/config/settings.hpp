@@ -42,6 +42,55 @@ struct schedule_settings {
     int working_end_minutes = 16 * 60;
 };
 
+// [email], outbound: how mail is sent and what it looks like. Every key is optional.
+// smtp_url: "smtp://host:587/EHLONAME" (STARTTLS required) or "smtps://host:465/EHLONAME";
+// without a path the EHLO name is the domain of from_address. Empty (default): no SMTP server,
+// mail is written as .eml files into outbox_dir. smtp_auth: "auto" (XOAUTH2 when a token is
+// set, else what the server offers), "plain", "login" or "xoauth2" (needs smtp_xoauth2_token).
+// Secrets (smtp_password, smtp_xoauth2_token, link_secret) belong in `*_env` keys.
+// link_secret: at least 32 characters; empty (default): mail has reply keywords but no links,
+// and /a/<token> answers that links are off. public_base_url: http(s)://host[:port][/path]
+// without a trailing '/', the daemon as mail readers reach it. link_lifetime_days: 1..90.
+struct email_settings {
+    std::string smtp_url;
+    std::string smtp_ca_file;  // PEM file of CAs to trust instead of the system's; empty: system
+    std::string smtp_user;
+    std::string smtp_password;
+    std::string smtp_xoauth2_token;
+    std::string smtp_auth = "auto";
+    std::string from_address = "kvalitetsvakt@eksempel.kommune.no";
+    std::string from_name = "Kvalitetsvakt";
+    std::string reply_address;  // empty: from_address; replies go to local+<token>@domain
+    std::string deviation_address = "avvik@eksempel.kommune.no";
+    std::string link_secret;
+    std::string public_base_url = "http://127.0.0.1:8080";
+    int link_lifetime_days = 14;
+    std::filesystem::path outbox_dir = "var/mail/outbox";  // relative: to the working dir
+
+    // Inbound. imap_url: "imaps://host:993" or "imap://host:143" (STARTTLS required); empty
+    // (default): no mailbox is read, mail arrives only through `kvalitetsvakt mail ingest`.
+    // imap_auth: "auto" (XOAUTH2 when a token is set, else LOGIN), "login" or "xoauth2".
+    // imap_poll_seconds: 5..3600, default 60 (also the safety net under IDLE).
+    // trusted_authserv_id: the authserv-id our receiving server writes in
+    // Authentication-Results; empty (default): no sender counts as verified unless
+    // trust_m365_internal. max_message_bytes: 1024..104857600, default 10 MB.
+    // answers_per_hour: answers to one sender per hour, 0..1000, default 20.
+    std::string imap_url;
+    std::string imap_ca_file;  // PEM file of CAs to trust instead of the system's
+    std::string imap_user;
+    std::string imap_password;
+    std::string imap_xoauth2_token;
+    std::string imap_auth = "auto";
+    std::string imap_folder = "INBOX";
+    std::string imap_processed_folder = "Behandlet";
+    std::string imap_failed_folder = "Feilet";
+    int imap_poll_seconds = 60;
+    std::string trusted_authserv_id;
+    bool trust_m365_internal = false;
+    std::size_t max_message_bytes = 10 * 1024 * 1024;
+    int answers_per_hour = 20;
+};
+
 // [general] organisation: default "organisation.toml"; load_settings() resolves a relative path
 // against the config file's folder, so organisation_file can be opened as it is.
 // [general] log_level: default "info".
@@ -59,6 +108,7 @@ struct settings {
     delivery_settings delivery;
     bot::bot_settings bot;
     schedule_settings schedule;
+    email_settings email;
 };
 
 }  // namespace kv::daemon

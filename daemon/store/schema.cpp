@@ -243,7 +243,55 @@ CREATE TABLE reading_list (
 CREATE INDEX reading_list_unread ON reading_list (email, read_at);
 )sql";
 
-constexpr std::array<std::string_view, 4> migrations{v1, v2, v3, v4};
+// Version 5: email threads (what each sent Message-ID and Reply-To token belong to) and signed
+// action links (the grant under each nonce, and when it was used).
+constexpr std::string_view v5 = R"sql(
+CREATE TABLE email_threads (
+    message_id TEXT PRIMARY KEY,
+    token TEXT NOT NULL,
+    recipient_email TEXT NOT NULL,
+    subject_key TEXT NOT NULL,
+    sent_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX email_threads_by_token ON email_threads (token);
+CREATE INDEX email_threads_by_subject ON email_threads (recipient_email, subject_key, sent_at);
+CREATE TABLE email_links (
+    nonce TEXT PRIMARY KEY,
+    verb TEXT NOT NULL,
+    target TEXT NOT NULL,
+    data_json TEXT NOT NULL,
+    person_email TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    used_at INTEGER
+) WITHOUT ROWID;
+)sql";
+
+// Version 6: inbound email: every handled message with its outcome, answers per sender (rate
+// limit), and addresses that bounced.
+constexpr std::string_view v6 = R"sql(
+CREATE TABLE email_inbound (
+    message_id TEXT PRIMARY KEY,
+    sender TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    case_id TEXT,
+    detail TEXT NOT NULL,
+    received_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE email_answers (
+    sender TEXT NOT NULL,
+    sent_at INTEGER NOT NULL
+);
+CREATE INDEX email_answers_by_sender ON email_answers (sender, sent_at);
+CREATE TABLE email_failing_addresses (
+    address TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    failed_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<std::string_view, 6> migrations{v1, v2, v3, v4, v5, v6};
 
 [[noreturn]] void refuse_newer(const database& db, std::int64_t version) {
     throw store_error(

@@ -1,0 +1,261 @@
+#include "daemon/delivery/email_sender.hpp"
+
+#include "adapters/email/compose/compose.hpp"
+#include "adapters/email/links/action_link.hpp"
+#include "adapters/email/links/signing.hpp"
+#include "adapters/email/smtp/eml_folder.hpp"
+#include "adapters/email/smtp/smtp_client.hpp"
+#include "daemon/store/email_links.hpp"
+#include "daemon/store/email_threads.hpp"
+
+namespace kv::daemon {
+namespace {
+
+std::string domain_of(const std::string& address) {
+    const auto at = address.find('@');
+    return at == std::string::npos ? address : address.substr(at + 1);
+}
+
+std::string local_part_of(const std::string& address) {
+    return address.substr(0, address.find('@'));
+}
+
+// Actions that make sense from a mail: not "show" (the mail is the view) and not the steps of
+// a chat dialog.
+bool offered_by_mail(const bot::action& a) {
+    return (a.verb != "case.show" && a.verb.rfind("case.", 0) == 0) ||
+           a.verb.rfind("approval.", 0) == 0;
+}
+
+std::string target_of(const bot::action& a) {
+    if (const auto it = a.data.find("case"); it != a.data.end()) {
+        return it->second;
+    }
+    if (const auto it = a.data.find("approval"); it != a.data.end()) {
+        return "approval:" + it->second;
+    }
+    return {};
+}
+
+std::string kind_of(const outbox_item& item) {
+    if (item.dedupe_key.find("remind") != std::string::npos) {
+        return "reminder";
+    }
+    for (const auto& a : item.body.actions) {
+        if (a.verb.rfind("approval.", 0) == 0) {
+            return "approval-request";
+        }
+    }
+    return "notification";
+}
+
+}  // namespace
+
+email_sender_options email_sender_options_from(const email_settings& s) {
+    email_sender_options o;
+    o.from = {s.from_name, s.from_address};
+    const std::string reply = s.reply_address.empty() ? s.from_address : s.reply_address;
+    o.reply_local_part = local_part_of(reply);
+    o.reply_domain = domain_of(reply);
+    o.message_id_domain = domain_of(s.from_address);
+    o.link_secret = s.link_secret;
+    o.public_base_url = s.public_base_url;
+    o.link_lifetime = std::chrono::days{s.link_lifetime_days};
+    return o;
+}
+
+std::unique_ptr<email::mail_transport> make_mail_transport(const email_settings& s) {
+    if (s.smtp_url.empty()) {
+        return std::make_unique<email::eml_folder>(s.outbox_dir);
+    }
+    email::smtp_settings smtp;
+    smtp.url = s.smtp_url;
+    // The URL's path is the EHLO name; without one curl makes one up.
+    const auto scheme_end = smtp.url.find("://") + 3;
+    if (smtp.url.find('/', scheme_end) == std::string::npos) {
+        smtp.url += "/" + domain_of(s.from_address);
+    }
+    smtp.ca_file = s.smtp_ca_file;
+    smtp.username = s.smtp_user;
+    smtp.password = s.smtp_password;
+    if (s.smtp_auth == "xoauth2" || (s.smtp_auth == "auto" && !s.smtp_xoauth2_token.empty())) {
+        smtp.xoauth2_token = s.smtp_xoauth2_token;
+        smtp.login_options = "AUTH=XOAUTH2";
+    } else if (s.smtp_auth == "plain") {
+        smtp.login_options = "AUTH=PLAIN";
+    } else if (s.smtp_auth == "login") {
+        smtp.login_options = "AUTH=LOGIN";
+    }
+    return std::make_unique<email::smtp_client>(std::move(smtp));
+}
+
+email_sender::email_sender(store& db, email::mail_transport& transport,
+                           email_sender_options options)
+    : db_(db), transport_(transport), options_(std::move(options)) {
+    if (!options_.clock) {
+        options_.clock = [] {
+            return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        };
+    }
+}
+
+delivery_outcome email_sender::deliver(const outbox_item& item) {
+    try {
+        return deliver_or_throw(item);
+    } catch (const email::compose_error& e) {
+        return {delivery_outcome::status::failed_permanently, std::nullopt,
+                std::string("cannot write the mail: ") + e.what()};
+    } catch (const std::exception& e) {
+        return {delivery_outcome::status::retry_later, std::nullopt,
+                std::string("email sender: ") + e.what()};
+    }
+}
+
+delivery_outcome email_sender::deliver_or_throw(const outbox_item& item) {
+    using status = delivery_outcome::status;
+    const auto now = options_.clock();
+    const std::string recipient = item.recipient_email;
+    const std::string seed = "outbox\n" + std::to_string(item.id) + "\n" +
+                             std::to_string(item.created_at.time_since_epoch().count()) + "\n" +
+                             recipient;
+    // Without a link secret the ids still have to be unique per database; secrecy is not needed.
+    const std::string id_key = options_.link_secret.empty()
+                                   ? "kv-message-id\n" + db_.path().string()
+                                   : options_.link_secret;
+
+    email::outgoing_mail mail;
+    mail.message_id = "kv." + email::base32_lower(email::hmac_sha256(id_key, seed).substr(0, 15)) +
+                      "@" + options_.message_id_domain;
+    const std::string subject_key =
+        item.body.subject_key.empty() ? "outbox:" + std::to_string(item.id) : item.body.subject_key;
+
+    std::string token;
+    if (const auto same = find_email_thread_by_message_id(db_.db(), mail.message_id)) {
+        token = same->token;
+    }
+    std::string latest_token;
+    for (const auto& earlier : email_threads_about(db_.db(), recipient, subject_key)) {
+        if (earlier.message_id != mail.message_id) {
+            mail.references.push_back(earlier.message_id);
+            latest_token = earlier.token;
+        }
+    }
+    if (token.empty()) {
+        token = latest_token;  // one Reply-To token per recipient and case
+    }
+    if (token.empty()) {
+        token = email::base32_lower(email::random_bytes(10));
+    }
+
+    std::string name;
+    db_.with_read([&](const bot::directory& dir, const bot::repository&) {
+        if (const auto p = dir.find_person(recipient)) {
+            name = p->name;
+        }
+    });
+    mail.from = options_.from;
+    mail.to = {name, recipient};
+    mail.reply_to = {options_.from.name,
+                     options_.reply_local_part + "+" + token + "@" + options_.reply_domain};
+    mail.date = now;
+    mail.kind = kind_of(item);
+    mail.body = item.body;
+    mail.link_valid_days = static_cast<int>(options_.link_lifetime.count());
+
+    std::vector<email_link> links;
+    for (std::size_t i = 0; i < item.body.actions.size(); ++i) {
+        const auto& a = item.body.actions[i];
+        if (!offered_by_mail(a) || target_of(a).empty()) {
+            continue;
+        }
+        email::action_way way{a.label, email::reply_keyword(a.verb).value_or(""), ""};
+        if (!options_.link_secret.empty()) {
+            email::link_grant grant;
+            grant.nonce =
+                email::derive_link_nonce(options_.link_secret, seed + "\n" + std::to_string(i));
+            grant.verb = a.verb;
+            grant.target = target_of(a);
+            grant.data = a.data;
+            grant.person_email = recipient;
+            grant.expires = item.created_at + options_.link_lifetime;
+            way.url =
+                options_.public_base_url + "/a/" + email::link_token(grant, options_.link_secret);
+            links.push_back({grant.nonce, grant.verb, grant.target, grant.data, grant.person_email,
+                             grant.expires, now, std::nullopt});
+        }
+        if (!way.keyword.empty() || !way.url.empty()) {
+            mail.ways.push_back(std::move(way));
+        }
+    }
+
+    const std::string raw = email::compose_message(mail);
+
+    // Recorded before sending: a reply can only come after the mail left, and must find it.
+    {
+        transaction tx{db_.db(), transaction_mode::immediate};
+        record_email_thread(db_.db(), {token, recipient, subject_key, mail.message_id, now});
+        for (const auto& link : links) {
+            record_email_link(db_.db(), link);
+        }
+        tx.commit();
+    }
+
+    const auto sent = transport_.send({options_.from.address, recipient}, raw);
+    using o = email::send_result::outcome;
+    switch (sent.result) {
+        case o::sent:
+            return {status::delivered, std::nullopt, ""};
+        case o::transient:
+            return {status::retry_later, std::nullopt, sent.error};
+        case o::rejected:
+            return {status::failed_permanently, std::nullopt,
+                    "rejected by the mail server (" + std::to_string(sent.reply_code) +
+                        "): " + sent.error};
+        case o::refused_login:
+        case o::unusable:
+            return {status::retry_later, options_.retry_after_setup_failure, sent.error};
+    }
+    return {status::retry_later, std::nullopt, sent.error};
+}
+
+namespace {
+
+class owning_email_sender final : public channel_sender {
+  public:
+    explicit owning_email_sender(settings cfg) : cfg_(std::move(cfg)) {}
+
+    bot::channel channel() const override { return bot::channel::email; }
+
+    delivery_outcome deliver(const outbox_item& item) override {
+        if (!inner_) {
+            try {
+                db_ = std::make_unique<store>(store_options{
+                    cfg_.store.database, cfg_.store.synchronous_full, cfg_.store.busy_timeout_ms});
+                transport_ = make_mail_transport(cfg_.email);
+                inner_ = std::make_unique<email_sender>(*db_, *transport_,
+                                                        email_sender_options_from(cfg_.email));
+            } catch (const std::exception& e) {
+                inner_.reset();
+                transport_.reset();
+                db_.reset();
+                return {delivery_outcome::status::retry_later, std::nullopt,
+                        std::string("email sender cannot start: ") + e.what()};
+            }
+        }
+        return inner_->deliver(item);
+    }
+
+  private:
+    settings cfg_;
+    std::unique_ptr<store> db_;
+    std::unique_ptr<email::mail_transport> transport_;
+    std::unique_ptr<email_sender> inner_;
+};
+
+}  // namespace
+
+std::unique_ptr<channel_sender> make_email_sender(const settings& cfg) {
+    return std::make_unique<owning_email_sender>(cfg);
+}
+
+}  // namespace kv::daemon

@@ -1,0 +1,69 @@
+#pragma once
+// The email channel's sender: renders an outbox row as a mail (adapters/email/compose), with
+// a Reply-To plus-address token and threading headers per recipient and case
+// (daemon/store/email_threads) and one signed link per action (daemon/store/email_links), and
+// hands it to a transport: SMTP, or the .eml folder when no server is configured.
+//
+// A resent row is the same mail: its Message-ID, token and links are derived from the row, so
+// a retry after a transient failure never shows up as a second, different message.
+// Runs on the delivery thread with that thread's own store; not thread-safe.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "adapters/email/compose/outgoing_mail.hpp"
+#include "adapters/email/smtp/mail_transport.hpp"
+#include "daemon/config/settings.hpp"
+#include "daemon/delivery/channel_sender.hpp"
+
+namespace kv::daemon {
+
+struct email_sender_options {
+    email::mailbox from;
+    std::string reply_local_part;  // replies go to <reply_local_part>+<token>@<reply_domain>
+    std::string reply_domain;
+    std::string message_id_domain;
+    std::string link_secret;  // empty: no links, reply keywords only
+    std::string public_base_url;
+    std::chrono::days link_lifetime{14};
+    // How long to wait before trying again when the server refuses our login or TLS cannot be
+    // set up: an operator has to fix something, retrying every few seconds helps nobody.
+    std::chrono::seconds retry_after_setup_failure{15 * 60};
+    std::function<std::chrono::sys_seconds()> clock;  // empty: the system clock
+};
+
+email_sender_options email_sender_options_from(const email_settings& s);
+
+// The transport the settings ask for: smtp_client for an smtp_url, else the .eml folder.
+// Throws std::invalid_argument for an unusable smtp_url (load_settings already refuses those).
+std::unique_ptr<email::mail_transport> make_mail_transport(const email_settings& s);
+
+class email_sender final : public channel_sender {
+  public:
+    // `db` and `transport` must outlive the sender and are used only inside deliver().
+    email_sender(store& db, email::mail_transport& transport, email_sender_options options);
+
+    bot::channel channel() const override { return bot::channel::email; }
+
+    // delivered when the server (or the folder) took the mail; retry_later for transient
+    // failures (connection, 4xx) and, after retry_after_setup_failure, for login and TLS
+    // failures; failed_permanently when the server rejects the recipient or message (5xx) or
+    // the row cannot be written as mail. Never throws: a store failure is retry_later.
+    delivery_outcome deliver(const outbox_item& item) override;
+
+  private:
+    delivery_outcome deliver_or_throw(const outbox_item& item);
+
+    store& db_;
+    email::mail_transport& transport_;
+    email_sender_options options_;
+};
+
+// The email sender for the delivery worker, owning what it needs: its own store connection to
+// cfg.store.database and the transport cfg.email asks for, both made on the first deliver()
+// (so on the delivery thread). If they cannot be made, deliver() answers retry_later.
+std::unique_ptr<channel_sender> make_email_sender(const settings& cfg);
+
+}  // namespace kv::daemon

@@ -1,0 +1,430 @@
+#include "daemon/email/inbound.hpp"
+
+#include <openssl/evp.h>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/email/parse/parse_message.hpp"
+#include "adapters/email/reply/reply_command.hpp"
+#include "adapters/email/reply/reply_text.hpp"
+#include "bot/dialog/filing_from_mail.hpp"
+#include "daemon/log.hpp"
+#include "daemon/store/email_inbound.hpp"
+#include "daemon/store/email_threads.hpp"
+
+namespace kv::daemon {
+namespace {
+
+using bot::language;
+
+std::string sha256_id(std::string_view raw) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(raw.data(), raw.size(), digest, &len, EVP_sha256(), nullptr);
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out = "sha256:";
+    for (unsigned int i = 0; i < len; ++i) {
+        out += hex[digest[i] >> 4];
+        out += hex[digest[i] & 0xF];
+    }
+    return out;
+}
+
+std::string lower(std::string s) {
+    for (char& c : s) {
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+        }
+    }
+    return s;
+}
+
+bot::message text_message(std::string text, std::string subject_key = {}) {
+    bot::message m;
+    m.text = std::move(text);
+    m.subject_key = std::move(subject_key);
+    return m;
+}
+
+std::string pick(std::optional<language> lang, std::string_view nb, std::string_view en) {
+    if (!lang) {
+        return std::string(nb) + "\n\n" + std::string(en);
+    }
+    return std::string(*lang == language::nb ? nb : en);
+}
+
+std::string help_text(std::optional<language> lang) {
+    return pick(lang,
+                "Svar med ett av disse ordene først i svaret: MOTTATT eller LUKK <konklusjon> "
+                "for en sak, GODKJENN eller AVVIS <begrunnelse> for en godkjenning. Annen tekst "
+                "i et svar på en sak legges til i saken som informasjon. Nytt avvik: send en "
+                "e-post til avviksadressen.",
+                "Reply with one of these words first in your reply: RECEIVED or CLOSE "
+                "<conclusion> for a case, APPROVE or REJECT <reason> for an approval. Other text "
+                "in a reply about a case is added to the case as information. New deviation: "
+                "send an email to the deviation address.");
+}
+
+// All the bot's replies to one mail as one answer: one mail per mail received.
+bot::message merged(const std::vector<bot::message>& replies, const std::string& subject_key) {
+    bot::message out;
+    out.subject_key = subject_key;
+    for (const auto& r : replies) {
+        if (out.subject_key.empty()) {
+            out.subject_key = r.subject_key;
+        }
+        if (out.title.empty()) {
+            out.title = r.title;
+        } else if (!r.title.empty()) {
+            out.text += (out.text.empty() ? "" : "\n\n") + r.title;
+        }
+        out.facts.insert(out.facts.end(), r.facts.begin(), r.facts.end());
+        if (!r.text.empty()) {
+            out.text += (out.text.empty() ? "" : "\n\n") + r.text;
+        }
+        out.actions.insert(out.actions.end(), r.actions.begin(), r.actions.end());
+    }
+    return out;
+}
+
+std::string attachments_note(const email::parsed_message& m, std::optional<language> lang) {
+    if (m.attachments.empty()) {
+        return {};
+    }
+    const auto n = std::to_string(m.attachments.size());
+    return pick(lang,
+                "E-posten hadde " + n +
+                    " vedlegg. Vedlegg lagres ikke; beskriv det viktige i teksten i stedet.",
+                "The email had " + n +
+                    " attachment(s). Attachments are not stored; describe what matters in the "
+                    "text instead.");
+}
+
+std::optional<email_thread> find_thread(database& db, const email::parsed_message& m) {
+    for (const auto& r : m.recipients) {
+        const auto at = r.find('@');
+        const auto plus = r.find('+');
+        if (plus != std::string::npos && plus < at) {
+            if (auto t = find_email_thread_by_token(db, lower(r.substr(plus + 1, at - plus - 1)))) {
+                return t;
+            }
+        }
+    }
+    if (!m.in_reply_to.empty()) {
+        if (auto t = find_email_thread_by_message_id(db, m.in_reply_to)) {
+            return t;
+        }
+    }
+    for (auto it = m.references.rbegin(); it != m.references.rend(); ++it) {
+        if (auto t = find_email_thread_by_message_id(db, *it)) {
+            return t;
+        }
+    }
+    return std::nullopt;
+}
+
+// The bot event a reply on a thread stands for, or the reason it stands for none.
+struct reply_event {
+    bot::inbound_event ev;
+    std::string problem;  // non-empty: not understood
+};
+
+reply_event event_for_reply(const email::parsed_message& m, const email_thread& thread,
+                            const std::string& text) {
+    reply_event out;
+    out.ev.sender_email = m.from_address;
+    out.ev.via = bot::channel::email;
+    out.ev.conversation = "email:" + m.from_address;
+    const auto reading = email::read_reply(text);
+    const bool approval = thread.subject_key.rfind("approval:", 0) == 0;
+    using kind = email::reply_reading::kind;
+    if (reading.what == kind::empty) {
+        out.problem = "no new text in the reply";
+        return out;
+    }
+    if (reading.what == kind::unclear) {
+        out.problem = "unclear reply: " + reading.problem;
+        return out;
+    }
+    if (approval) {
+        if (reading.what == kind::command && (reading.command == email::command_kind::approve ||
+                                              reading.command == email::command_kind::reject)) {
+            const bool approve = reading.command == email::command_kind::approve;
+            out.ev.action_verb = approve ? "approval.approve" : "approval.reject";
+            out.ev.action_data = {{"approval", thread.subject_key.substr(9)},
+                                  {"comment", reading.argument}};
+            return out;
+        }
+        out.problem = "an approval needs APPROVE or REJECT <reason>";
+        return out;
+    }
+    if (reading.what == kind::free_text) {
+        out.ev.action_verb = "case.add_info";
+        out.ev.action_data = {{"case", thread.subject_key}, {"info", text}};
+        return out;
+    }
+    switch (reading.command) {
+        case email::command_kind::receive:
+            out.ev.action_verb = "case.receive";
+            out.ev.action_data = {{"case", thread.subject_key}};
+            return out;
+        case email::command_kind::close:
+            out.ev.action_verb = "case.close";
+            out.ev.action_data = {{"case", thread.subject_key}, {"conclusion", reading.argument}};
+            return out;
+        case email::command_kind::approve:
+        case email::command_kind::reject:
+            out.problem = "APPROVE and REJECT are for approval requests, not cases";
+            return out;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string to_json_line(const inbound_outcome& o) {
+    nlohmann::ordered_json j;
+    j["message_id"] = o.message_id;
+    j["from"] = o.from;
+    j["outcome"] = o.outcome;
+    j["case"] =
+        o.case_id.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o.case_id);
+    j["detail"] = o.detail;
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+inbound_options inbound_options_from(const email_settings& s) {
+    inbound_options o;
+    o.trust = {s.trusted_authserv_id, s.trust_m365_internal};
+    o.automatic.own_addresses = {lower(s.from_address)};
+    if (!s.reply_address.empty()) {
+        o.automatic.own_addresses.push_back(lower(s.reply_address));
+    }
+    o.answers.max_answers = s.answers_per_hour;
+    o.answers.window = std::chrono::hours{1};
+    o.max_bytes = s.max_message_bytes;
+    o.deviation_address = lower(s.deviation_address);
+    return o;
+}
+
+inbound_mail::inbound_mail(store& db, const bot::bot& brain, inbound_options options)
+    : db_(db), brain_(brain), options_(std::move(options)) {}
+
+inbound_outcome inbound_mail::handle(std::string_view raw, std::chrono::sys_seconds now) {
+    database& db = db_.db();
+    const auto parsed = email::parse_message(raw, options_.max_bytes);
+    inbound_outcome o;
+    o.message_id = parsed.message && !parsed.message->message_id.empty()
+                       ? parsed.message->message_id
+                       : sha256_id(raw);
+    o.from = parsed.message ? parsed.message->from_address : std::string{};
+
+    if (const auto seen = find_inbound_mail(db, o.message_id)) {
+        o.outcome = "duplicate";
+        o.case_id = seen->case_id;
+        o.detail = "already handled as " + seen->outcome;
+        return o;
+    }
+    // Writes the outcome and, when allowed, one answer to the sender, in the caller's
+    // transaction or its own.
+    const auto finish = [&](std::optional<bot::message> answer) {
+        if (answer && !o.from.empty()) {
+            const auto earlier = email_answers_since(db, o.from, now - options_.answers.window);
+            if (email::may_answer(earlier, now, options_.answers)) {
+                enqueue_email_answer(db, o.from, *answer, "email-answer:" + o.message_id, now);
+            } else {
+                o.detail += "; no answer (rate limit)";
+            }
+        }
+        record_inbound_mail(db, {o.message_id, o.from, o.outcome, o.case_id, o.detail, now});
+    };
+    const auto conclude = [&](std::string outcome, std::string detail,
+                              std::optional<bot::message> answer) {
+        o.outcome = std::move(outcome);
+        o.detail = std::move(detail);
+        transaction tx{db, transaction_mode::immediate};
+        finish(std::move(answer));
+        tx.commit();
+        log::info("mail " + o.message_id + ": " + o.outcome + " (" + o.detail + ")");
+        return o;
+    };
+
+    if (!parsed.message) {
+        return conclude("not_understood", "malformed: " + parsed.detail, std::nullopt);
+    }
+    const email::parsed_message& m = *parsed.message;
+    const auto automatic = email::classify_automatic(m, options_.automatic);
+    if (automatic.kind == email::automatic_kind::bounce) {
+        const auto bounce = email::read_bounce(m);
+        transaction tx{db, transaction_mode::immediate};
+        std::string failed;
+        for (const auto& address : bounce.failed_recipients) {
+            mark_address_failing(db, {address, bounce.status, bounce.original_message_id, now});
+            failed += (failed.empty() ? "" : ", ") + address;
+        }
+        o.outcome = "ignored_bounce";
+        o.detail = failed.empty() ? "bounce (" + automatic.reason + "), no failed address found"
+                                  : "address marked failing: " + failed +
+                                        (bounce.status.empty() ? "" : " (" + bounce.status + ")");
+        finish(std::nullopt);
+        tx.commit();
+        log::info("mail " + o.message_id + ": " + o.outcome + " (" + o.detail + ")");
+        return o;
+    }
+    if (automatic.kind == email::automatic_kind::auto_reply) {
+        return conclude("ignored_autoreply", automatic.reason, std::nullopt);
+    }
+    if (parsed.error == email::parse_error::malformed) {
+        return conclude("not_understood", "malformed: " + parsed.detail, std::nullopt);
+    }
+
+    std::optional<bot::person> person;
+    db_.with_read([&](const bot::directory& dir, const bot::repository&) {
+        person = dir.find_person(m.from_address);
+    });
+    const bool known = person && person->active;
+    const std::optional<language> lang = known ? std::optional{person->lang} : std::nullopt;
+    const auto trust = email::verify_sender(m, options_.trust);
+
+    if (parsed.error == email::parse_error::too_large) {
+        return conclude(
+            "rejected_too_large", parsed.detail,
+            known ? std::optional{text_message(
+                        pick(lang,
+                             "E-posten din var for stor (over " +
+                                 std::to_string(options_.max_bytes / (1024 * 1024)) +
+                                 " MB), så den er ikke lest og ingenting er lagret. Send den igjen "
+                                 "uten vedlegg.",
+                             "Your email was too large (over " +
+                                 std::to_string(options_.max_bytes / (1024 * 1024)) +
+                                 " MB), so it was not read and nothing was stored. Please send it "
+                                 "again without attachments."))}
+                  : std::nullopt);
+    }
+    if (!known) {
+        // Only someone whose address is authenticated gets an answer: no mail to forged senders.
+        return conclude(
+            "rejected_unknown_sender", "not an active person in the organisation",
+            trust.verified
+                ? std::optional{text_message(pick(
+                      lang,
+                      "Beklager, jeg kjenner ikke igjen e-postadressen din, så jeg kan ikke ta "
+                      "imot "
+                      "meldinger fra deg. Ta kontakt med kvalitetskoordinatoren i kommunen.",
+                      "Sorry, I do not know your email address, so I cannot take messages from "
+                      "you. Please contact the municipality's quality coordinator."))}
+                : std::nullopt);
+    }
+    if (!trust.verified) {
+        return conclude(
+            "rejected_unverified", trust.reason,
+            text_message(
+                pick(lang,
+                     "Jeg kunne ikke bekrefte at e-posten virkelig kom fra deg (avsenderen er ikke "
+                     "autentisert av e-postsystemet), så ingenting er gjort. Svar fra din egen "
+                     "jobbadresse, bruk lenken i e-posten, eller bruk Teams.",
+                     "I could not confirm that the email really came from you (the sender was not "
+                     "authenticated by the mail system), so nothing was done. Reply from your own "
+                     "work address, use the link in the email, or use Teams.")));
+    }
+    if (m.encrypted) {
+        return conclude("not_understood", "encrypted message",
+                        text_message(pick(lang,
+                                          "E-posten var kryptert og kan ikke leses. Send den "
+                                          "igjen uten kryptering.",
+                                          "The email was encrypted and cannot be read. Please "
+                                          "send it again without encryption.")));
+    }
+
+    const auto thread = find_thread(db, m);
+    const bool to_deviation_address = std::find(m.recipients.begin(), m.recipients.end(),
+                                                options_.deviation_address) != m.recipients.end();
+    if (!thread && !to_deviation_address) {
+        return conclude("not_understood", "no case or request found for this mail",
+                        text_message(pick(lang,
+                                          "Jeg fant ikke hvilken sak e-posten gjelder, så "
+                                          "ingenting er gjort. Svar direkte på e-posten fra meg "
+                                          "om saken.",
+                                          "I could not find which case this email is about, so "
+                                          "nothing was done. Reply directly to my email about "
+                                          "the case.") +
+                                     "\n\n" + help_text(lang)));
+    }
+
+    bot::inbound_event ev;
+    std::string problem;
+    std::string subject_key;
+    if (thread) {
+        subject_key = thread->subject_key.rfind("approval:", 0) == 0 ? "" : thread->subject_key;
+        auto r = event_for_reply(m, *thread, email::new_text(m));
+        ev = std::move(r.ev);
+        problem = std::move(r.problem);
+        o.case_id = subject_key;
+    } else {
+        ev.sender_email = m.from_address;
+        ev.via = bot::channel::email;
+        ev.conversation = "email:" + m.from_address;
+    }
+    ev.dedupe_key = "email:" + o.message_id;
+    if (!problem.empty()) {
+        return conclude(
+            "not_understood", problem,
+            text_message(pick(lang, "Jeg forsto ikke svaret ditt, så ingenting er gjort.",
+                              "I did not understand your reply, so nothing was done.") +
+                             "\n\n" + help_text(lang),
+                         subject_key));
+    }
+
+    const auto result =
+        db_.handle(ev, now, [&](const bot::directory& dir, const bot::repository& repo) {
+            bot::decision d = thread ? brain_.decide(ev, dir, repo, now)
+                                     : bot::file_from_mail(ev, m.subject, m.body_text(), dir, repo,
+                                                           brain_.settings(), now);
+            std::vector<bot::message> replies = d.replies;
+            if (!thread) {
+                if (d.case_write && d.case_write->id == 0) {
+                    o.outcome = "deviation_created";
+                    o.case_id = d.case_write->human_id;
+                    o.detail = "filed";
+                } else {
+                    o.outcome = "not_understood";
+                    o.detail = "nothing filed";
+                }
+            } else {
+                o.outcome = "not_understood";
+                o.detail = ev.action_verb + " not carried out";
+                for (const auto& a : d.audit) {
+                    if (a.action == ev.action_verb && a.outcome == "ok") {
+                        o.outcome = ev.action_verb == "case.add_info" ? "reply_recorded"
+                                                                      : "approval_recorded";
+                        o.detail = ev.action_verb;
+                    } else if (a.action == "denied:" + ev.action_verb) {
+                        o.outcome = "rejected_unknown_sender";
+                        o.detail = "not entitled to " + ev.action_verb;
+                    } else if (a.action == ev.action_verb && a.outcome == "invalid") {
+                        o.detail = ev.action_verb + " refused in the case's state";
+                    }
+                }
+                if (o.outcome == "not_understood" && d.audit.empty()) {
+                    replies.push_back(text_message(help_text(lang)));
+                }
+            }
+            if (const auto note = attachments_note(m, lang); !note.empty()) {
+                o.detail +=
+                    "; " + std::to_string(m.attachments.size()) + " attachment(s) not stored";
+                replies.push_back(text_message(note));
+            }
+            finish(replies.empty() ? std::nullopt
+                                   : std::optional{merged(
+                                         replies, o.case_id.empty() ? subject_key : o.case_id)});
+            return d;
+        });
+    if (result.duplicate) {
+        o.outcome = "duplicate";
+        o.detail = "already handled";
+    }
+    log::info("mail " + o.message_id + ": " + o.outcome + " (" + o.detail + ")");
+    return o;
+}
+
+}  // namespace kv::daemon

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): reminder emails to the loopback SMTP sink (STARTTLS + AUTH), sent by
+# Kvalitetsvakt's sender (GMime compose + libcurl, one connection per round) and the same
+# messages by Python's smtplib (one connection per round). The machine is shared, so the total is
+# split into rounds that alternate which client goes first. Prints messages/s and the ratio.
+#   tests/bench/email_send_bench.sh BUILD_DIR [COUNT] [ROUNDS]
+set -euo pipefail
+BUILD=$(realpath "${1:?usage: $0 BUILD_DIR [COUNT] [ROUNDS]}")
+COUNT=${2:-10000}
+ROUNDS=${3:-5}
+PER_ROUND=$((COUNT / ROUNDS))
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BENCH="$BUILD/tests/kv_email_bench"
+[ -x "$BENCH" ] || cmake --build "$BUILD" --target kv_email_bench
+T=$(mktemp -d /tmp/kv-email-bench.XXXXXX)
+chmod 755 "$T"
+PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$HERE/../servers/start-smtp-sink.sh" "$T/sink" "$PORT" starttls > "$T/sink.out" 2>&1 &
+SINK=$!
+trap 'kill -TERM $SINK 2>/dev/null; wait $SINK 2>/dev/null; rm -rf "$T"' EXIT
+until grep -qs '^READY' "$T/sink.out"; do kill -0 $SINK || { cat "$T/sink.out"; exit 1; }; sleep 0.05; done
+CERT="$T/sink/tls/cert.pem"
+
+run_kv() {  # run_kv ROUND: sends, and leaves the messages in $T/messages-ROUND for smtplib
+    "$BENCH" --url "smtp://localhost:$PORT/kv.eksempel.test" --ca "$CERT" --count "$PER_ROUND" \
+        --dump "$T/messages-$1" > "$T/kv-$1.out"
+}
+run_py() {  # run_py ROUND: prints the seconds smtplib took to send the round's messages
+    /usr/bin/python3 - "$PORT" "$CERT" "$T/messages-$1" <<'PY'
+import os, smtplib, ssl, sys, time
+port, cert, folder = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+messages = [open(os.path.join(folder, f), "rb").read() for f in sorted(os.listdir(folder))]
+start = time.perf_counter()
+with smtplib.SMTP("localhost", port, local_hostname="kv.eksempel.test") as s:
+    s.starttls(context=ssl.create_default_context(cafile=cert))
+    s.login("bot@example.test", "secret")
+    for m in messages:
+        s.sendmail("kvalitetsvakt@eksempel.kommune.no", ["kare.odegard@eksempel.kommune.no"], m)
+print("%.6f" % (time.perf_counter() - start))
+PY
+}
+
+KV_SEND=0; KV_COMPOSE=0; PY_SEND=0
+for r in $(seq 1 "$ROUNDS"); do
+    if [ $((r % 2)) = 1 ]; then
+        run_kv "$r"; py=$(run_py "$r")
+    else
+        # smtplib first this round: its messages are made (and not timed) beforehand
+        "$BENCH" --send no --count "$PER_ROUND" --dump "$T/messages-$r"
+        py=$(run_py "$r"); run_kv "$r.k"
+        cp "$T/kv-$r.k.out" "$T/kv-$r.out"
+    fi
+    kv_send=$(sed -n 's/^KV_SEND_SECONDS //p' "$T/kv-$r.out")
+    kv_compose=$(sed -n 's/^KV_COMPOSE_SECONDS //p' "$T/kv-$r.out")
+    grep -v '^KV_' "$T/kv-$r.out" | sed "s/^/round $r: /"
+    echo "round $r: smtplib: sent $PER_ROUND in $py s"
+    KV_SEND=$(/usr/bin/python3 -c "print($KV_SEND + $kv_send)")
+    KV_COMPOSE=$(/usr/bin/python3 -c "print($KV_COMPOSE + $kv_compose)")
+    PY_SEND=$(/usr/bin/python3 -c "print($PY_SEND + $py)")
+done
+TOTAL=$((PER_ROUND * ROUNDS))
+RECEIVED=$(ls "$T/sink/mail" | grep -c '\.eml$')
+echo "sink received $RECEIVED messages (expected $((2 * TOTAL)))"
+/usr/bin/python3 -c "
+n, kv, kvc, py = $TOTAL, $KV_SEND, $KV_COMPOSE, $PY_SEND
+print('kvalitetsvakt send:           %6.0f messages/s (%d in %.2f s)' % (n / kv, n, kv))
+print('kvalitetsvakt compose + send: %6.0f messages/s (compose alone %.0f messages/s)' % (n / (kv + kvc), n / kvc))
+print('smtplib send:                 %6.0f messages/s (%d in %.2f s)' % (n / py, n, py))
+print('ratio kvalitetsvakt/smtplib, send only:       %.2f  (goal >= 1.0)' % (py / kv))
+print('ratio kvalitetsvakt/smtplib, compose + send:  %.2f' % (py / (kv + kvc)))"
