@@ -8,6 +8,10 @@ packages=(
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libssl-dev
   libtomlplusplus-dev catch2 clang-format python3 curl
 )
+# Node.js runs the Teams channel emulator and Microsoft's validator in the differential test.
+# Node from NodeSource bundles npm (and conflicts with Debian's npm): only ask for npm if absent.
+packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
