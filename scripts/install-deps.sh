@@ -12,6 +12,8 @@ packages=(
 # Node from NodeSource bundles npm (and conflicts with Debian's npm): only ask for npm if absent.
 packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
+# The scheduler: iCalendar recurrence rules of the annual wheel.
+packages+=(libical-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -9,11 +9,14 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include "daemon/app/channel_senders.hpp"
 #include "daemon/app/commands.hpp"
+#include "daemon/delivery/delivery_worker.hpp"
 #include "daemon/http/health.hpp"
 #include "daemon/http/http_server.hpp"
 #include "daemon/http/metrics.hpp"
 #include "daemon/log.hpp"
+#include "daemon/schedule/schedule_timer.hpp"
 #include "daemon/version.hpp"
 
 namespace kv::daemon {
@@ -28,10 +31,20 @@ int run_serve(app& a) {
     metrics_registry metrics;
     declare_daemon_metrics(metrics);
     for (const char* ch : {"console", "teams", "email"}) {
-        for (const char* result : {"delivered", "failed"}) {
+        for (const char* result : {"delivered", "retry", "fallback", "failed"}) {
             metrics.increment(metric_names::deliveries, {{"channel", ch}, {"result", result}}, 0);
         }
     }
+
+    delivery_worker_options delivery;
+    delivery.store = store_options{a.cfg.store.database, a.cfg.store.synchronous_full,
+                                   a.cfg.store.busy_timeout_ms};
+    delivery.delivery = a.cfg.delivery;
+    delivery.on_outcome = [&metrics](bot::channel ch, std::string_view result) {
+        metrics.increment(metric_names::deliveries, {{"channel", std::string{bot::to_string(ch)}},
+                                                     {"result", std::string{result}}});
+    };
+    delivery_worker worker{std::move(delivery), make_channel_senders(a.cfg)};
 
     const health_probe probe = [&a, &metrics] {
         health_snapshot s;
@@ -66,11 +79,22 @@ int run_serve(app& a) {
         return exit_failure;
     }
 
+    // The scheduler: one timer to the next instant anything falls due.
+    auto schedule = load_schedule_config(a.cfg, a.org, std::cerr);
+    if (!schedule) {
+        store_thread.join();
+        return exit_usage;
+    }
+    const scheduler sched{std::move(*schedule)};
+    schedule_timer reminders(ioc.get_executor(), store_thread.get_executor(), sched, *a.db);
+    reminders.start();
+
     net::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int sig) {
         if (!ec) {
             log::info("signal " + std::to_string(sig) + ": stopping after work in flight");
             server->stop();
+            reminders.stop();
         }
     });
 
@@ -84,6 +108,7 @@ int run_serve(app& a) {
                 exit_code = exit_failure;
             }
         }
+        reminders.stop();
         signals.cancel();
     });
 
@@ -95,7 +120,14 @@ int run_serve(app& a) {
               << "Snakk med boten i en annen terminal, f.eks.:\n"
               << "  ./build/kvalitetsvakt chat --as kari.nordmann@eksempel.kommune.no\n"
               << std::flush;
+    try {
+        worker.start();
+    } catch (const std::exception& e) {
+        log::error(std::string("delivery worker cannot start: ") + e.what());
+        return exit_failure;
+    }
     ioc.run();
+    worker.stop();
     store_thread.join();
     server.reset();
     log::info("stopped");

@@ -62,6 +62,16 @@ struct teams_settings {
     }
 };
 
+// [schedule] annual_wheel: the annual wheel file, relative to the config file's folder like
+// organisation; empty (default): no wheel. working_hours_start/working_hours_end: "HH:MM" Oslo
+// time, default "08:00"/"16:00", start before end; non-urgent reminders go out only then, on
+// working days.
+struct schedule_settings {
+    std::filesystem::path annual_wheel_file;
+    int working_start_minutes = 8 * 60;
+    int working_end_minutes = 16 * 60;
+};
+
 // [general] organisation: default "organisation.toml"; load_settings() resolves a relative path
 // against the config file's folder, so organisation_file can be opened as it is.
 // [general] log_level: default "info".
@@ -79,6 +89,7 @@ struct settings {
     delivery_settings delivery;
     bot::bot_settings bot;
     teams_settings teams;
+    schedule_settings schedule;
 };
 
 }  // namespace kv::daemon
