@@ -17,6 +17,7 @@
 #include "daemon/http/metrics.hpp"
 #include "daemon/log.hpp"
 #include "daemon/schedule/schedule_timer.hpp"
+#include "daemon/teams/teams_channel.hpp"
 #include "daemon/version.hpp"
 
 namespace kv::daemon {
@@ -62,7 +63,15 @@ int run_serve(app& a) {
                                    probe();  // the outbox gauges are read at scrape time
                                    return inner(r);
                                }};
-    const router routes({healthz_route(version, probe), std::move(metrics_with_refresh)});
+    std::vector<route> route_list{healthz_route(version, probe), std::move(metrics_with_refresh)};
+    // Teams: POST /api/messages when [teams] enabled = true.
+    std::unique_ptr<teams_channel> teams;
+    if (a.cfg.teams.enabled) {
+        teams = std::make_unique<teams_channel>(a.cfg.teams, *a.db, a.brain, metrics,
+                                                [&worker] { worker.wake(); });
+        route_list.push_back(teams_messages_route(teams_hooks(*teams, store_thread.get_executor())));
+    }
+    const router routes(std::move(route_list));
 
     http_server_settings hs;
     hs.address = a.cfg.http.listen;
