@@ -17,13 +17,19 @@ namespace {
 constexpr std::string_view channel_issuer = "https://api.botframework.com";
 constexpr double clock_tolerance_s = 300;
 
-// Issuers of Bot Framework Emulator and bot-to-bot tokens (SDK EmulatorValidation).
-constexpr std::array<std::string_view, 5> emulator_issuers = {
+// Issuers of Bot Framework Emulator and bot-to-bot tokens (SDK 4.23
+// ToBotFromBotOrEmulatorTokenValidationParameters, US Gov included). The SDK also adds issuers
+// for any `tid` claim it sees; we accept only the configured tenant's.
+constexpr std::array<std::string_view, 9> emulator_issuers = {
     "https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/",
     "https://login.microsoftonline.com/d6d49420-f39b-4df7-a1dc-d59a935871db/v2.0",
     "https://sts.windows.net/f8cdef31-a31e-4b4a-93e4-5f571e91255a/",
     "https://login.microsoftonline.com/f8cdef31-a31e-4b4a-93e4-5f571e91255a/v2.0",
     "https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/",
+    "https://sts.windows.net/cab8a31a-1906-4287-a0d8-4eef66b95f6e/",
+    "https://login.microsoftonline.us/cab8a31a-1906-4287-a0d8-4eef66b95f6e/v2.0",
+    "https://login.microsoftonline.us/f8cdef31-a31e-4b4a-93e4-5f571e91255a/",
+    "https://login.microsoftonline.us/f8cdef31-a31e-4b4a-93e4-5f571e91255a/v2.0",
 };
 
 bool blank(std::string_view s) {
