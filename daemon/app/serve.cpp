@@ -69,7 +69,8 @@ int run_serve(app& a) {
     if (a.cfg.teams.enabled) {
         teams = std::make_unique<teams_channel>(a.cfg.teams, *a.db, a.brain, metrics,
                                                 [&worker] { worker.wake(); });
-        route_list.push_back(teams_messages_route(teams_hooks(*teams, store_thread.get_executor())));
+        route_list.push_back(
+            teams_messages_route(teams_hooks(*teams, store_thread.get_executor())));
     }
     const router routes(std::move(route_list));
 

@@ -7,6 +7,7 @@
 #include "daemon/app/app.hpp"
 #include "daemon/log.hpp"
 #include "daemon/store/teams_store.hpp"
+#include "daemon/teams/teams_parts.hpp"
 
 namespace kv::daemon {
 namespace {
@@ -37,37 +38,6 @@ std::string_view kind_name(teams::activity_kind k) {
     return "ignored";
 }
 
-teams::token_settings token_settings_of(const teams_settings& cfg) {
-    teams::token_settings t;
-    t.token_url = cfg.effective_token_url();
-    t.app_id = cfg.app_id;
-    t.app_password = cfg.app_password;
-    return t;
-}
-
-teams::connector_settings connector_settings_of(const teams_settings& cfg) {
-    teams::connector_settings c;
-    c.bot_id = "28:" + cfg.app_id;
-    if (!cfg.allowed_service_urls.empty()) {
-        c.allowed_service_urls = cfg.allowed_service_urls;
-    }
-    return c;
-}
-
-http_client_settings http_settings_of(const teams_settings& cfg) {
-    http_client_settings h;
-    h.ca_file = cfg.ca_bundle.string();
-    h.allow_plain_http = cfg.allow_plain_http;
-    return h;
-}
-
-teams::channel_auth_settings auth_settings_of(const teams_settings& cfg) {
-    teams::channel_auth_settings s;
-    s.app_id = cfg.app_id;
-    s.openid_metadata_url = cfg.openid_metadata_url;
-    return s;
-}
-
 bot::message text_message(std::string text) {
     bot::message m;
     m.text = std::move(text);
@@ -83,10 +53,10 @@ teams_channel::teams_channel(const teams_settings& cfg, store& db, const bot::bo
       brain_(brain),
       metrics_(metrics),
       on_notifications_(std::move(on_notifications)),
-      http_(http_settings_of(cfg)),
-      tokens_(token_settings_of(cfg), http_),
-      connector_(connector_settings_of(cfg), tokens_, http_, limiter_),
-      auth_(auth_settings_of(cfg), http_) {}
+      http_(teams_http_settings(cfg)),
+      tokens_(teams_token_settings(cfg), http_),
+      connector_(teams_connector_settings(cfg), tokens_, http_, limiter_),
+      auth_(teams_auth_settings(cfg), http_) {}
 
 teams_channel::~teams_channel() = default;
 
