@@ -165,6 +165,40 @@ drive "$msg" > /dev/null; sleep 0.5; drive "$msg" > /dev/null; sleep 0.5
     || { sent_texts >&2; fail "duplicate handled twice"; }
 [ "$(sql "select count(*) from cases")" = "$cases_before" ] || fail "the duplicate changed cases"
 
+# 6. The leader presses «Motta» on the card: the invoke is answered with the updated card after
+# the commit, and the deputy's copy of the card is updated in place (PUT).
+action=$(curl -sf "$CONTROL/control/connector/conversations" | python3 -c '
+import json, sys
+convs = json.load(sys.stdin)
+for a in convs["a:personal-29:user-2"]["activities"]:
+    for att in a["activity"].get("attachments", []):
+        def walk(n):
+            if isinstance(n, dict):
+                if n.get("type") == "Action.Execute" and n.get("verb") == "case.receive":
+                    print(json.dumps({"verb": n["verb"], "data": n.get("data", {}), "reply_to_id": a["id"]}))
+                    sys.exit(0)
+                for v in n.values(): walk(v)
+            elif isinstance(n, list):
+                for v in n: walk(v)
+        walk(att.get("content"))
+sys.exit(1)') || fail "the leader's card has no «motta» button"
+params=$(python3 -c 'import json,sys; p=json.loads(sys.argv[1]); p["user"]=json.loads(sys.argv[2]); p["conversation_id"]="a:personal-29:user-2"; p["trigger"]="manual"; print(json.dumps(p))' "$action" "$OLA")
+out=$(drive "{\"bot_url\":\"$BOT\",\"template\":\"invoke_action\",\"params\":$params}")
+python3 - "$out" <<'PY' && ok "a button press is answered with the updated card (200, adaptive card)" || fail "invoke: $out"
+import json, sys
+attempt = json.loads(sys.argv[1])["attempts"][-1]
+assert attempt["status"] == 200, attempt
+body = json.loads(attempt["body"])
+assert body["statusCode"] == 200 and body["type"] == "application/vnd.microsoft.card.adaptive", body
+assert body["value"]["type"] == "AdaptiveCard"
+PY
+[ "$(sql "select state from cases")" = "mottatt" ] && ok "the press is committed: the case is received" || fail "case unchanged"
+puts=$(curl -sf "$CONTROL/control/connector/requests" | python3 -c '
+import json, sys
+print(sum(1 for r in json.load(sys.stdin)
+          if r["method"] == "PUT" and "personal-29%3Auser-2" not in r["path"]))')
+[ "$puts" -ge 1 ] && ok "the deputy's copy of the card is updated in place (PUT)" || fail "no PUT after the press"
+
 metrics=$(curl -sf "http://127.0.0.1:$PORT/metrics")
 expect_contains "$metrics" 'kv_events_handled_total{kind="message"}' "handled activities are counted by kind"
 finish
