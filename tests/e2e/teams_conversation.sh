@@ -199,6 +199,24 @@ print(sum(1 for r in json.load(sys.stdin)
           if r["method"] == "PUT" and "personal-29%3Auser-2" not in r["path"]))')
 [ "$puts" -ge 1 ] && ok "the deputy's copy of the card is updated in place (PUT)" || fail "no PUT after the press"
 
+# 7. The leader blocks the app: the next card cannot be delivered on Teams, the reference is
+# marked dead and the message is handed to email (with no email channel configured here, the
+# row is kept as failed with a visible error: never reported delivered, never retried in a loop).
+curl -sf -X POST -H 'Content-Type: application/json' --data '{"id":"29:user-2","blocked":true}' \
+    "$CONTROL/control/connector/users" > /dev/null
+for text in "avvik: Beboer falt i gangen i kveld og fikk et blåmerke på armen." "ingen" "ja"; do
+    drive "{\"bot_url\":\"$BOT\",\"template\":\"message\",\"params\":{\"user\":$KARI,\"text\":\"$text\"}}" > /dev/null
+    sleep 0.3
+done
+for _ in $(seq 1 100); do
+    [ "$(sql "select count(*) from outbox where recipient_email = 'ola.leder@kommune.example' and (channel = 'email' or (state = 'failed' and last_error <> '')) and body like '%AV-%-0002%'")" -ge 1 ] && break
+    sleep 0.1
+done
+[ "$(sql "select count(*) from outbox where recipient_email = 'ola.leder@kommune.example' and (channel = 'email' or (state = 'failed' and last_error <> '')) and body like '%AV-%-0002%'")" -ge 1 ] \
+    && ok "a leader who blocked the app is not counted as reached: the row goes to the fallback" || { sql "select count(*) from cases"; sent_texts | tail -3 | cut -c1-600; fail "no fallback: $(sql "select channel, state, last_error from outbox")"; }
+[ "$(sql "select dead from teams_references where conversation_id = 'a:personal-29:user-2'")" = 1 ] \
+    && ok "the blocked conversation is marked dead" || fail "reference not marked dead"
+
 metrics=$(curl -sf "http://127.0.0.1:$PORT/metrics")
 expect_contains "$metrics" 'kv_events_handled_total{kind="message"}' "handled activities are counted by kind"
 finish
