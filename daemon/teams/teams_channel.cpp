@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 
 #include "adapters/teams/card.hpp"
+#include "adapters/teams/card_protocol.hpp"
 #include "adapters/teams/identity.hpp"
 #include "daemon/app/app.hpp"
 #include "daemon/log.hpp"
@@ -195,6 +196,16 @@ std::string teams_channel::invoke(const teams::inbound_activity& a) {
     if (!email) {
         return teams::invoke_message_response(teams::refusal_text());
     }
+    if (a.kind == teams::activity_kind::card_refresh) {
+        // The client asks for the card this person should see: the last one sent to them.
+        const auto subject = a.data.find(std::string(teams::card_protocol::subject_key));
+        if (subject != a.data.end()) {
+            if (auto sent = teams_store{db_}.sent_card(*email, subject->second)) {
+                return teams::invoke_card_response(sent->body);
+            }
+        }
+        return teams::invoke_message_response("");
+    }
     const auto result = decide(a, *email);
     if (result.duplicate || result.decision.replies.empty()) {
         return teams::invoke_message_response("OK");
@@ -205,6 +216,9 @@ std::string teams_channel::invoke(const teams::inbound_activity& a) {
         for (const auto& copy : ts.sent_cards_for_subject(card.subject_key)) {
             if (copy.recipient_email == *email &&
                 copy.conversation_id == a.reference.conversation_id) {
+                auto mine = copy;  // the invoke response replaces this one on the client
+                mine.body = card;
+                ts.record_sent_card(mine, now_seconds());
                 continue;
             }
             const auto r = connector_.update_message(copy.service_url, copy.conversation_id,

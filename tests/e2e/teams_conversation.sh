@@ -199,6 +199,24 @@ print(sum(1 for r in json.load(sys.stdin)
           if r["method"] == "PUT" and "personal-29%3Auser-2" not in r["path"]))')
 [ "$puts" -ge 1 ] && ok "the deputy's copy of the card is updated in place (PUT)" || fail "no PUT after the press"
 
+# An automatic refresh from the deputy's client is answered with the card last sent to her,
+# already in the new state, and changes nothing.
+row=$(sql "select subject_key || '|' || conversation_id from teams_sent_cards where recipient_email = 'nina.nestleder@kommune.example' limit 1")
+params=$(python3 -c 'import json,sys; s,c=sys.argv[1].split("|",1); print(json.dumps({"user":json.loads(sys.argv[2]),"conversation_id":c,"trigger":"automatic","verb":"kv.refresh","data":{"kv.subject":s}}))' "$row" "$NINA")
+events_before=$(sql "select count(*) from case_events")
+out=$(drive "{\"bot_url\":\"$BOT\",\"template\":\"invoke_action\",\"params\":$params}")
+python3 - "$out" "$(curl -sf "$CONTROL/control/connector/conversations")" "${row#*|}" <<'PY' && ok "a card refresh is answered with the card the deputy sees after the PUT" || fail "refresh: $out"
+import json, sys
+attempt = json.loads(sys.argv[1])["attempts"][-1]
+assert attempt["status"] == 200, attempt
+body = json.loads(attempt["body"])
+assert body["type"] == "application/vnd.microsoft.card.adaptive", body
+shown = [att["content"] for a in json.loads(sys.argv[2])[sys.argv[3]]["activities"]
+         for att in a["activity"].get("attachments", []) if "AV-" in json.dumps(att, ensure_ascii=False)]
+assert shown and body["value"]["body"] == shown[-1]["body"], (body, shown)
+PY
+[ "$(sql "select count(*) from case_events")" = "$events_before" ] && ok "a refresh changes nothing" || fail "a refresh wrote events"
+
 # 7. The leader blocks the app: the next card cannot be delivered on Teams, the reference is
 # marked dead and the message is handed to email (with no email channel configured here, the
 # row is kept as failed with a visible error: never reported delivered, never retried in a loop).
