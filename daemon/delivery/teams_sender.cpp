@@ -65,11 +65,22 @@ delivery_outcome teams_sender::deliver_or_throw(const outbox_item& item) {
     const std::string& email = item.recipient_email;
     const std::string& subject = item.body.subject_key;
 
+    auto ref = ts.personal_reference(email);
+    // Buttons on a card sent to a person are theirs: their client refreshes it (4.3).
+    auto card_for = [&](const teams::conversation_reference& to) {
+        teams::card_options o;
+        if (!item.body.actions.empty() && !to.user.id.empty()) {
+            o.actor_user_ids.push_back(to.user.id);
+        }
+        return o;
+    };
+
     // A card sent before for the same subject is updated where it is (4.4).
     if (!subject.empty()) {
         if (auto sent = ts.sent_card(email, subject)) {
             const auto r = connector_.update_message(sent->service_url, sent->conversation_id,
-                                                     sent->activity_id, item.body, {});
+                                                     sent->activity_id, item.body,
+                                                     ref ? card_for(*ref) : teams::card_options{});
             if (r.ok()) {
                 sent->body = item.body;
                 ts.record_sent_card(*sent, now_s());
@@ -81,7 +92,6 @@ delivery_outcome teams_sender::deliver_or_throw(const outbox_item& item) {
         }
     }
 
-    auto ref = ts.personal_reference(email);
     if (!ref) {
         const auto met = ts.any_reference(email);
         if (!met) {
@@ -102,7 +112,8 @@ delivery_outcome teams_sender::deliver_or_throw(const outbox_item& item) {
         ts.upsert_reference(*ref, email, now_s());
     }
 
-    const auto r = connector_.send_message(ref->service_url, ref->conversation_id, item.body, {});
+    const auto r =
+        connector_.send_message(ref->service_url, ref->conversation_id, item.body, card_for(*ref));
     if (r.result == connector_status::reference_dead) {
         ts.mark_dead(ref->conversation_id);
     }

@@ -139,7 +139,11 @@ python3 - "$(curl -sf "$CONTROL/control/connector/conversations")" <<'PY' && ok 
 import json, sys
 convs = json.loads(sys.argv[1])
 acts = convs.get("a:personal-29:user-2", {}).get("activities", [])
-assert any("AV-" in json.dumps(a["activity"], ensure_ascii=False) for a in acts), acts
+cards = [att["content"] for a in acts for att in a["activity"].get("attachments", [])
+         if "AV-" in json.dumps(att, ensure_ascii=False)]
+assert cards, acts
+# The buttons are the leader's: the card refreshes for the leader only (refresh.userIds).
+assert cards[0]["refresh"]["userIds"] == ["29:user-2"], cards[0].get("refresh")
 PY
 for _ in $(seq 1 100); do
     curl -sf "$CONTROL/control/connector/requests" | grep '"path":"/teams/v3/conversations"' > /dev/null && break
