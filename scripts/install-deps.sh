@@ -13,6 +13,10 @@ packages=(
   # email: MIME (GMime 3), SMTP (libcurl); tests: a real Dovecot IMAP, a loopback SMTP server
   libgmime-3.0-dev libcurl4-openssl-dev dovecot-imapd python3-aiosmtpd
 )
+# Node.js runs the Teams channel emulator and Microsoft's validator in the differential test.
+# Node from NodeSource bundles npm (and conflicts with Debian's npm): only ask for npm if absent.
+packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -19,6 +19,7 @@
 #include "daemon/http/metrics.hpp"
 #include "daemon/log.hpp"
 #include "daemon/schedule/schedule_timer.hpp"
+#include "daemon/teams/teams_channel.hpp"
 #include "daemon/version.hpp"
 
 namespace kv::daemon {
@@ -64,9 +65,17 @@ int run_serve(app& a) {
                                    probe();  // the outbox gauges are read at scrape time
                                    return inner(r);
                                }};
-    std::vector<route> table{healthz_route(version, probe), std::move(metrics_with_refresh)};
-    append_email_link_routes(table, a);  // GET/POST /a/<token>: action links in email
-    const router routes(std::move(table));
+    std::vector<route> route_list{healthz_route(version, probe), std::move(metrics_with_refresh)};
+    // Teams: POST /api/messages when [teams] enabled = true.
+    std::unique_ptr<teams_channel> teams;
+    if (a.cfg.teams.enabled) {
+        teams = std::make_unique<teams_channel>(a.cfg.teams, *a.db, a.brain, metrics,
+                                                [&worker] { worker.wake(); });
+        route_list.push_back(
+            teams_messages_route(teams_hooks(*teams, store_thread.get_executor())));
+    }
+    append_email_link_routes(route_list, a);  // GET/POST /a/<token>: action links in email
+    const router routes(std::move(route_list));
 
     http_server_settings hs;
     hs.address = a.cfg.http.listen;

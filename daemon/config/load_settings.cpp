@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <array>
 
 #include "bot/domain/names.hpp"
@@ -127,6 +128,141 @@ void read_deviations(table_reader& r, bot::bot_settings& s) {
     }
     if (auto chars = r.get_integer("max_message_chars", 100, 100000)) {
         s.max_message_chars = static_cast<std::size_t>(*chars);
+    }
+}
+
+// [teams]. The two list keys are read here from the raw table (the reader has no string lists);
+// the rest through the reader, so unknown keys are still reported.
+bool is_guid(const std::string& text) {
+    if (text.size() != 36) {
+        return false;
+    }
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+        if (dash ? c != '-' : !hex) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool is_web_url(const std::string& url, bool allow_http) {
+    const bool https = url.rfind("https://", 0) == 0 && url.size() > 8;
+    const bool http = allow_http && url.rfind("http://", 0) == 0 && url.size() > 7;
+    return https || http;
+}
+
+std::vector<std::string> read_string_list(const toml::table& table, std::string_view key,
+                                          detail::error_list& errors) {
+    std::vector<std::string> out;
+    const toml::node* node = table.get(key);
+    if (node == nullptr) {
+        return out;
+    }
+    const std::string path = "teams." + std::string(key);
+    const toml::array* array = node->as_array();
+    if (array == nullptr) {
+        errors.add(detail::line_of(*node), path, "must be a list of strings");
+        return out;
+    }
+    for (const auto& element : *array) {
+        if (!element.is_string() || element.as_string()->get().empty()) {
+            errors.add(detail::line_of(element), path, "must be a list of non-empty strings");
+            continue;
+        }
+        out.push_back(element.as_string()->get());
+    }
+    return out;
+}
+
+void read_teams(const toml::table& table, detail::error_list& errors, const env_lookup& env,
+                teams_settings& s) {
+    table_reader r(table, "teams", errors, &env);
+    if (auto enabled = r.get_bool("enabled")) {
+        s.enabled = *enabled;
+    }
+    if (auto plain = r.get_bool("allow_plain_http")) {
+        s.allow_plain_http = *plain;
+    }
+    if (auto v = r.get_string("app_id")) {
+        s.app_id = *v;
+    }
+    if (auto v = r.get_string("app_password")) {
+        s.app_password = *v;
+    }
+    if (auto v = r.get_string("tenant_id")) {
+        s.tenant_id = *v;
+    }
+    if (auto v = r.get_string("openid_metadata_url")) {
+        if (!is_web_url(*v, s.allow_plain_http)) {
+            r.error("openid_metadata_url", "must be an https:// URL");
+        } else {
+            s.openid_metadata_url = *v;
+        }
+    }
+    if (auto v = r.get_string("token_url")) {
+        if (!v->empty() && !is_web_url(*v, s.allow_plain_http)) {
+            r.error("token_url", "must be an https:// URL");
+        } else {
+            s.token_url = *v;
+        }
+    }
+    if (auto v = r.get_string("ca_bundle")) {
+        if (v->empty()) {
+            r.error("ca_bundle", "must not be empty");
+        } else {
+            s.ca_bundle = *v;
+        }
+    }
+    s.allowed_tenants = read_string_list(table, "allowed_tenants", errors);
+    for (const auto& t : s.allowed_tenants) {
+        if (!is_guid(t)) {
+            errors.add(detail::line_of(*table.get("allowed_tenants")), "teams.allowed_tenants",
+                       "'" + t + "' is not a tenant GUID");
+        }
+    }
+    s.allowed_service_urls = read_string_list(table, "allowed_service_urls", errors);
+    for (const auto& u : s.allowed_service_urls) {
+        if (!is_web_url(u, s.allow_plain_http)) {
+            errors.add(detail::line_of(*table.get("allowed_service_urls")),
+                       "teams.allowed_service_urls", "'" + u + "' is not an https:// URL");
+        }
+    }
+    if (s.enabled) {
+        if (s.app_id.empty()) {
+            r.error("app_id", "required when teams.enabled = true");
+        } else if (!is_guid(s.app_id)) {
+            r.error("app_id", "must be the bot's Microsoft App ID (a GUID)");
+        }
+        if (s.app_password.empty()) {
+            r.error("app_password", "required when teams.enabled = true (or app_password_env)");
+        }
+        if (s.tenant_id.empty()) {
+            r.error("tenant_id", "required when teams.enabled = true");
+        } else if (!is_guid(s.tenant_id)) {
+            r.error("tenant_id", "must be the Entra tenant id (a GUID)");
+        }
+    }
+    // The reader cannot know the list keys, so unknown keys are found here.
+    static constexpr std::string_view known[] = {"enabled",
+                                                 "allow_plain_http",
+                                                 "app_id",
+                                                 "app_password",
+                                                 "app_password_env",
+                                                 "tenant_id",
+                                                 "openid_metadata_url",
+                                                 "token_url",
+                                                 "ca_bundle",
+                                                 "allowed_tenants",
+                                                 "allowed_service_urls"};
+    for (const auto& [key, node] : table) {
+        if (std::find(std::begin(known), std::end(known), key.str()) == std::end(known)) {
+            const int line = static_cast<int>(key.source().begin.line);
+            errors.add(line > 0 ? line : detail::line_of(node), "teams." + std::string(key.str()),
+                       "unknown key");
+        }
     }
 }
 
@@ -329,6 +465,9 @@ settings_result load_settings(const std::filesystem::path& file, const env_looku
     read_section(root, "http", errors, env, read_http, s.http);
     read_section(root, "delivery", errors, env, read_delivery, s.delivery);
     read_section(root, "deviations", errors, env, read_deviations, s.bot);
+    if (const toml::table* teams = root.get_table("teams")) {
+        read_teams(*teams, errors, env, s.teams);
+    }
     read_section(root, "schedule", errors, env, read_schedule, s.schedule);
 
     read_section(root, "email", errors, env, read_email, s.email);

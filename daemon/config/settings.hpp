@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "bot/settings.hpp"
 
@@ -30,6 +31,35 @@ struct delivery_settings {
     int max_attempts = 12;          // 1..1000; after that a row is marked failed
     int retry_base_seconds = 30;    // first retry delay, doubled each attempt, 1..3600
     int retry_max_seconds = 3600;   // cap on the delay, >= retry_base_seconds
+};
+
+// [teams]: the Microsoft Teams channel (Bot Framework). Off unless enabled = true; when enabled,
+// app_id (a GUID), app_password (or app_password_env) and tenant_id (a GUID) are required.
+// allowed_tenants: tenant GUIDs whose people may use the bot; empty: tenant_id only.
+// openid_metadata_url / token_url: https URLs; token_url empty means
+// https://login.microsoftonline.com/{tenant_id}/oauth2/v2.0/token.
+// allowed_service_urls: serviceUrl prefixes our token may be sent to; empty: the public-cloud
+// and GCC Teams hosts. ca_bundle: PEM file of trusted CAs for outbound HTTPS; empty: the system's.
+// allow_plain_http: also allow http:// URLs (tests against a local emulator only), default false.
+struct teams_settings {
+    bool enabled = false;
+    std::string app_id;
+    std::string app_password;  // never logged
+    std::string tenant_id;
+    std::vector<std::string> allowed_tenants;
+    std::string openid_metadata_url =
+        "https://login.botframework.com/v1/.well-known/openidconfiguration";
+    std::string token_url;
+    std::vector<std::string> allowed_service_urls;
+    std::filesystem::path ca_bundle;
+    bool allow_plain_http = false;
+
+    // token_url, or the tenant's Entra v2 token endpoint when it is empty.
+    std::string effective_token_url() const {
+        return token_url.empty()
+                   ? "https://login.microsoftonline.com/" + tenant_id + "/oauth2/v2.0/token"
+                   : token_url;
+    }
 };
 
 // [schedule] annual_wheel: the annual wheel file, relative to the config file's folder like
@@ -107,6 +137,7 @@ struct settings {
     http_settings http;
     delivery_settings delivery;
     bot::bot_settings bot;
+    teams_settings teams;
     schedule_settings schedule;
     email_settings email;
 };

@@ -291,7 +291,53 @@ CREATE TABLE email_failing_addresses (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<std::string_view, 6> migrations{v1, v2, v3, v4, v5, v6};
+// Version 7: Teams. Conversation references per conversation (reference 3.6), the link from an
+// Entra object id to a person, and the last card sent per (recipient, subject) with its activity
+// id, so a case change updates that card in place (PUT) instead of sending a new one.
+constexpr std::string_view v7 = R"sql(
+CREATE TABLE teams_references (
+    conversation_id TEXT PRIMARY KEY,
+    person_email TEXT,
+    user_id TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    aad_object_id TEXT NOT NULL,
+    service_url TEXT NOT NULL,
+    channel_id TEXT NOT NULL,
+    conversation_type TEXT NOT NULL,
+    tenant_id TEXT NOT NULL,
+    is_group INTEGER NOT NULL,
+    bot_id TEXT NOT NULL,
+    bot_name TEXT NOT NULL,
+    activity_id TEXT NOT NULL,
+    locale TEXT NOT NULL,
+    team_id TEXT NOT NULL,
+    team_channel_id TEXT NOT NULL,
+    dead INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX teams_references_by_person ON teams_references (person_email, conversation_type);
+CREATE TABLE teams_identities (
+    aad_object_id TEXT PRIMARY KEY,
+    email TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    tenant_id TEXT NOT NULL,
+    linked_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX teams_identities_by_email ON teams_identities (email);
+CREATE TABLE teams_sent_cards (
+    recipient_email TEXT NOT NULL,
+    subject_key TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    activity_id TEXT NOT NULL,
+    service_url TEXT NOT NULL,
+    message_json TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (recipient_email, subject_key)
+) WITHOUT ROWID;
+CREATE INDEX teams_sent_cards_by_subject ON teams_sent_cards (subject_key);
+)sql";
+
+constexpr std::array<std::string_view, 7> migrations{v1, v2, v3, v4, v5, v6, v7};
 
 [[noreturn]] void refuse_newer(const database& db, std::int64_t version) {
     throw store_error(

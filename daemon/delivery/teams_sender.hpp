@@ -1,0 +1,38 @@
+#pragma once
+// Delivers outbox rows on Teams (reference 3.5, 3.6, 4.4): a card whose subject was sent to the
+// person before is updated in place (PUT); otherwise the message goes to the person's stored 1:1
+// conversation, which is created first when we only met them elsewhere (a team or group chat).
+// A person with no Teams identity, or who blocked or removed the app, gets use_fallback; 429 and
+// outages give retry_later with the connector's Retry-After.
+// Thread-safety: deliver() runs on the delivery thread only; the sender opens its own store
+// connection there on first use. Never throws out of deliver().
+
+#include <memory>
+
+#include "adapters/teams/connector/connector_client.hpp"
+#include "daemon/config/settings.hpp"
+#include "daemon/delivery/channel_sender.hpp"
+#include "daemon/http/http_client.hpp"
+
+namespace kv::daemon {
+
+class teams_sender final : public channel_sender {
+  public:
+    teams_sender(const teams_settings& cfg, store_options db);
+    ~teams_sender() override;
+
+    bot::channel channel() const override { return bot::channel::teams; }
+    delivery_outcome deliver(const outbox_item& item) override;
+
+  private:
+    delivery_outcome deliver_or_throw(const outbox_item& item);
+
+    store_options db_options_;
+    std::unique_ptr<store> db_;
+    http_client http_;
+    teams::token_cache tokens_;
+    teams::rate_limiter limiter_;
+    teams::connector_client connector_;
+};
+
+}  // namespace kv::daemon

@@ -1,0 +1,68 @@
+#pragma once
+// The Teams channel inside `serve`: authenticates POST /api/messages with the channel's keys,
+// handles each authenticated activity against the store (identity rules, the bot's decision in
+// one transaction, conversation references kept), and answers through the Bot Connector.
+// Thread-safety: handle() and invoke() run on the store thread only (the one thread that uses
+// `db`); authenticate() may run on any thread. Network calls block the calling thread for a
+// bounded time (connector_settings). Failures are logged without content and never throw out.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/thread_pool.hpp>
+
+#include "adapters/teams/activity.hpp"
+#include "adapters/teams/auth/channel_auth.hpp"
+#include "adapters/teams/connector/connector_client.hpp"
+#include "bot/dialog/bot.hpp"
+#include "daemon/config/settings.hpp"
+#include "daemon/http/http_client.hpp"
+#include "daemon/http/metrics.hpp"
+#include "daemon/store/store.hpp"
+#include "daemon/teams/messages_endpoint.hpp"
+
+namespace kv::daemon {
+
+class teams_channel {
+  public:
+    // `on_notifications` is called after a commit that enqueued notifications (wakes delivery).
+    teams_channel(const teams_settings& cfg, store& db, const bot::bot& brain,
+                  metrics_registry& metrics, std::function<void()> on_notifications);
+    ~teams_channel();
+
+    teams::auth_result authenticate(std::string_view authorization, std::string_view service_url,
+                                    std::string_view channel_id);
+    // A non-invoke activity, after its 200 was sent.
+    void handle(const teams::inbound_activity& a);
+    // A card action: decided and committed, then the invoke response body (reference 4.3);
+    // the new card is PUT over every other stored copy of the same subject.
+    std::string invoke(const teams::inbound_activity& a);
+
+  private:
+    // The sender's email, or nullopt after a refusal was sent (other tenant, unknown person).
+    std::optional<std::string> identify(const teams::inbound_activity& a);
+    handle_result decide(const teams::inbound_activity& a, const std::string& email);
+    void send_replies(const teams::conversation_reference& ref, const std::string& email,
+                      const std::vector<bot::message>& replies);
+    void count(const teams::inbound_activity& a);
+
+    teams_settings cfg_;
+    store& db_;
+    const bot::bot& brain_;
+    metrics_registry& metrics_;
+    std::function<void()> on_notifications_;
+    http_client http_;
+    teams::token_cache tokens_;
+    teams::rate_limiter limiter_;
+    teams::connector_client connector_;
+    teams::channel_authenticator auth_;
+};
+
+// The hooks of POST /api/messages over `channel`: activities are handed to `store_executor`
+// to be handled after the 200; invokes are handled on the calling (store) thread.
+teams_endpoint_hooks teams_hooks(teams_channel& channel,
+                                 boost::asio::thread_pool::executor_type store_executor);
+
+}  // namespace kv::daemon
