@@ -40,6 +40,22 @@ void with_review_snapshot(store& s, Fn&& fn) {
     });
 }
 
+// Calls `fn` with the deviation follow-up rules' view of the store: every open case.
+template <typename Fn>
+void with_followup_snapshot(store& s, const bot::bot_settings& rules, Fn&& fn) {
+    s.with_read([&](const bot::directory& people, const bot::repository& repo) {
+        std::vector<std::string> unit_ids;
+        for (const auto& u : people.all_units()) {
+            unit_ids.push_back(u.id);
+        }
+        bot::deviation_followup_snapshot snap;
+        snap.open_cases = repo.open_cases_in(unit_ids);
+        snap.rules = rules;
+        snap.org = &people;
+        fn(snap);
+    });
+}
+
 std::optional<sys_seconds> earliest(std::optional<sys_seconds> a, std::optional<sys_seconds> b) {
     if (!a) {
         return b;
@@ -57,7 +73,7 @@ std::optional<schedule_config> load_schedule_config(const settings& cfg, const o
     bot::working_hours hours;
     hours.start = minutes{cfg.schedule.working_start_minutes};
     hours.end = minutes{cfg.schedule.working_end_minutes};
-    schedule_config out{{}, bot::work_calendar{hours}, cfg.bot, org, {}};
+    schedule_config out{{}, bot::work_calendar{hours}, cfg.bot, org, {}, {}};
     if (!cfg.schedule.annual_wheel_file.empty()) {
         auto wheel = load_annual_wheel(cfg.schedule.annual_wheel_file, org);
         if (!wheel.value) {
@@ -191,9 +207,28 @@ std::optional<sys_seconds> scheduler::review_next_due(store& s, sys_seconds now)
     return out;
 }
 
+std::vector<bot::due_reminder> scheduler::followup_due(store& s, sys_seconds now) const {
+    std::vector<bot::due_reminder> out;
+    with_followup_snapshot(s, config_.rules, [&](const bot::deviation_followup_snapshot& snap) {
+        out = bot::deviation_followup_reminders(snap, now, config_.calendar, config_.followup);
+    });
+    return out;
+}
+
+std::optional<sys_seconds> scheduler::followup_next_due(store& s, sys_seconds now) const {
+    std::optional<sys_seconds> out;
+    with_followup_snapshot(s, config_.rules, [&](const bot::deviation_followup_snapshot& snap) {
+        out = bot::deviation_followup_next_due(snap, now, config_.calendar, config_.followup);
+    });
+    return out;
+}
+
 std::vector<bot::due_reminder> scheduler::due_at(store& s, sys_seconds now) const {
     std::vector<bot::due_reminder> out = wheel_due(s, now);
     for (auto& r : review_due(s, now)) {
+        out.push_back(std::move(r));
+    }
+    for (auto& r : followup_due(s, now)) {
         out.push_back(std::move(r));
     }
     std::sort(out.begin(), out.end(), reminder_order);
@@ -217,7 +252,8 @@ std::vector<bot::due_reminder> scheduler::run_once(store& s, sys_seconds now, bo
 
 std::optional<sys_seconds> scheduler::next_due(store& s, sys_seconds now) const {
     const auto upcoming = occurrences(now, now + days{longest_lead_days_ + 1} + days{400});
-    return earliest(bot::wheel_next_due(upcoming, now), review_next_due(s, now));
+    return earliest(earliest(bot::wheel_next_due(upcoming, now), review_next_due(s, now)),
+                    followup_next_due(s, now));
 }
 
 }  // namespace kv::daemon
