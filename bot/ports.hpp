@@ -35,6 +35,10 @@ class library {
     virtual std::vector<person> people_in_units(const std::vector<std::string>& unit_ids) const = 0;
     // The reading list of the procedure's current version, ordered by email.
     virtual std::vector<reading_entry> reading_status(const std::string& procedure_id) const = 0;
+    // Active procedures whose revision owner is `email`, ordered by id (none by default).
+    virtual std::vector<procedure> procedures_reviewed_by(const std::string& /*email*/) const {
+        return {};
+    }
 };
 
 class repository {

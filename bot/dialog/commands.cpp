@@ -4,6 +4,7 @@
 
 #include "bot/dialog/case_rules.hpp"
 #include "bot/dialog/case_view.hpp"
+#include "bot/dialog/deadlines.hpp"
 #include "bot/dialog/filing.hpp"
 #include "bot/dialog/understanding.hpp"
 #include "bot/domain/access.hpp"
@@ -179,7 +180,7 @@ void nothing_to_cancel(context& ctx, std::string_view) {
     ctx.say(ctx.t("Det er ingenting å avbryte.", "There is nothing to cancel."));
 }
 
-const std::array<command_spec, 20> commands{{
+const std::array<command_spec, 21> commands{{
     {{"avvik"},
      {"report", "deviation"},
      "avvik: <hva skjedde>",
@@ -228,6 +229,14 @@ const std::array<command_spec, 20> commands{{
      "see the cases you reported",
      audience::everyone,
      list_my_cases},
+    {{"frister"},
+     {"deadlines"},
+     "frister",
+     "deadlines",
+     "se dine egne frister: gjennomganger, tiltak og saker å motta",
+     "see your own deadlines: reviews, measures and cases to receive",
+     audience::everyone,
+     list_my_deadlines},
     {{"sak"},
      {"case"},
      "sak <saksnr>",

@@ -8,6 +8,7 @@
 #include "bot/schedule/agenda.hpp"
 #include "daemon/config/annual_wheel.hpp"
 #include "daemon/schedule/rrule.hpp"
+#include "daemon/store/procedure_store.hpp"
 #include "daemon/store/schedule_store.hpp"
 
 namespace kv::daemon {
@@ -27,6 +28,44 @@ year_month_day local_date(sys_seconds t) {
     return bot::to_oslo(t).date;
 }
 
+// Calls `fn` with the procedure review rules' view of the store, read in one snapshot.
+template <typename Fn>
+void with_review_snapshot(store& s, Fn&& fn) {
+    s.with_read([&](const bot::directory& people, const bot::repository&) {
+        bot::procedure_review_snapshot snap;
+        snap.procedures = load_procedures(s.db());
+        snap.awaiting_approval = procedures_awaiting_approval(s.db());
+        snap.org = &people;
+        fn(snap);
+    });
+}
+
+// Calls `fn` with the deviation follow-up rules' view of the store: every open case.
+template <typename Fn>
+void with_followup_snapshot(store& s, const bot::bot_settings& rules, Fn&& fn) {
+    s.with_read([&](const bot::directory& people, const bot::repository& repo) {
+        std::vector<std::string> unit_ids;
+        for (const auto& u : people.all_units()) {
+            unit_ids.push_back(u.id);
+        }
+        bot::deviation_followup_snapshot snap;
+        snap.open_cases = repo.open_cases_in(unit_ids);
+        snap.rules = rules;
+        snap.org = &people;
+        fn(snap);
+    });
+}
+
+std::optional<sys_seconds> earliest(std::optional<sys_seconds> a, std::optional<sys_seconds> b) {
+    if (!a) {
+        return b;
+    }
+    if (!b) {
+        return a;
+    }
+    return std::min(*a, *b);
+}
+
 }  // namespace
 
 std::optional<schedule_config> load_schedule_config(const settings& cfg, const organisation& org,
@@ -34,7 +73,7 @@ std::optional<schedule_config> load_schedule_config(const settings& cfg, const o
     bot::working_hours hours;
     hours.start = minutes{cfg.schedule.working_start_minutes};
     hours.end = minutes{cfg.schedule.working_end_minutes};
-    schedule_config out{{}, bot::work_calendar{hours}, cfg.bot, org};
+    schedule_config out{{}, bot::work_calendar{hours}, cfg.bot, org, {}, {}};
     if (!cfg.schedule.annual_wheel_file.empty()) {
         auto wheel = load_annual_wheel(cfg.schedule.annual_wheel_file, org);
         if (!wheel.value) {
@@ -152,8 +191,46 @@ std::vector<bot::due_reminder> scheduler::wheel_due(store& s, sys_seconds now) c
     return bot::wheel_reminders(upcoming, now, config_.calendar, ctx);
 }
 
+std::vector<bot::due_reminder> scheduler::review_due(store& s, sys_seconds now) const {
+    std::vector<bot::due_reminder> out;
+    with_review_snapshot(s, [&](const bot::procedure_review_snapshot& snap) {
+        out = bot::procedure_review_reminders(snap, now, config_.calendar, config_.reviews);
+    });
+    return out;
+}
+
+std::optional<sys_seconds> scheduler::review_next_due(store& s, sys_seconds now) const {
+    std::optional<sys_seconds> out;
+    with_review_snapshot(s, [&](const bot::procedure_review_snapshot& snap) {
+        out = bot::procedure_review_next_due(snap, now, config_.reviews);
+    });
+    return out;
+}
+
+std::vector<bot::due_reminder> scheduler::followup_due(store& s, sys_seconds now) const {
+    std::vector<bot::due_reminder> out;
+    with_followup_snapshot(s, config_.rules, [&](const bot::deviation_followup_snapshot& snap) {
+        out = bot::deviation_followup_reminders(snap, now, config_.calendar, config_.followup);
+    });
+    return out;
+}
+
+std::optional<sys_seconds> scheduler::followup_next_due(store& s, sys_seconds now) const {
+    std::optional<sys_seconds> out;
+    with_followup_snapshot(s, config_.rules, [&](const bot::deviation_followup_snapshot& snap) {
+        out = bot::deviation_followup_next_due(snap, now, config_.calendar, config_.followup);
+    });
+    return out;
+}
+
 std::vector<bot::due_reminder> scheduler::due_at(store& s, sys_seconds now) const {
     std::vector<bot::due_reminder> out = wheel_due(s, now);
+    for (auto& r : review_due(s, now)) {
+        out.push_back(std::move(r));
+    }
+    for (auto& r : followup_due(s, now)) {
+        out.push_back(std::move(r));
+    }
     std::sort(out.begin(), out.end(), reminder_order);
     return out;
 }
@@ -173,9 +250,10 @@ std::vector<bot::due_reminder> scheduler::run_once(store& s, sys_seconds now, bo
     return fresh;
 }
 
-std::optional<sys_seconds> scheduler::next_due(store&, sys_seconds now) const {
+std::optional<sys_seconds> scheduler::next_due(store& s, sys_seconds now) const {
     const auto upcoming = occurrences(now, now + days{longest_lead_days_ + 1} + days{400});
-    return bot::wheel_next_due(upcoming, now);
+    return earliest(earliest(bot::wheel_next_due(upcoming, now), review_next_due(s, now)),
+                    followup_next_due(s, now));
 }
 
 }  // namespace kv::daemon

@@ -9,6 +9,8 @@
 #include <ostream>
 #include <vector>
 
+#include "bot/schedule/deviation_followup.hpp"
+#include "bot/schedule/procedure_reviews.hpp"
 #include "bot/schedule/reminder.hpp"
 #include "bot/schedule/wheel.hpp"
 #include "bot/schedule/work_calendar.hpp"
@@ -24,6 +26,8 @@ struct schedule_config {
     bot::work_calendar calendar;
     bot::bot_settings rules;
     organisation org;
+    bot::procedure_review_settings reviews;
+    bot::deviation_followup_settings followup;
 };
 
 // The wheel named by cfg.schedule (none when it names none) and the working calendar. Prints
@@ -55,6 +59,12 @@ class scheduler {
 
   private:
     std::vector<bot::due_reminder> wheel_due(store& s, std::chrono::sys_seconds now) const;
+    std::vector<bot::due_reminder> review_due(store& s, std::chrono::sys_seconds now) const;
+    std::optional<std::chrono::sys_seconds> review_next_due(store& s,
+                                                            std::chrono::sys_seconds now) const;
+    std::vector<bot::due_reminder> followup_due(store& s, std::chrono::sys_seconds now) const;
+    std::optional<std::chrono::sys_seconds> followup_next_due(store& s,
+                                                              std::chrono::sys_seconds now) const;
     std::vector<std::string> recipients(const bot::wheel_item& item) const;
     std::vector<std::string> committee_units(const std::string& committee_id) const;
 

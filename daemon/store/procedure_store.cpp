@@ -70,6 +70,15 @@ std::set<std::string> active_person_emails(database& db) {
     return out;
 }
 
+std::set<std::string> procedures_awaiting_approval(database& db) {
+    auto& s = db.cached("SELECT DISTINCT subject FROM approvals WHERE state = 'pending'");
+    std::set<std::string> out;
+    while (s.step()) {
+        out.insert(s.text(0));
+    }
+    return out;
+}
+
 std::optional<bot::procedure> load_procedure(database& db, const std::string& id) {
     auto& s =
         db.cached("SELECT " + std::string{procedure_columns} + " FROM procedures WHERE id = ?");

@@ -34,6 +34,10 @@ std::vector<bot::procedure> load_procedures(database& db, bool include_retired =
 // Emails of the active people, which a procedure's owners must be among. Throws store_error.
 std::set<std::string> active_person_emails(database& db);
 
+// Ids of the procedures with an approval still pending (not reminded of their review meanwhile).
+// Throws store_error.
+std::set<std::string> procedures_awaiting_approval(database& db);
+
 // The procedure with `id`, active or retired. Throws store_error.
 std::optional<bot::procedure> load_procedure(database& db, const std::string& id);
 

@@ -103,6 +103,12 @@ void write_reading(database& db, const bot::reading_change& r, std::chrono::sys_
 
 }  // namespace
 
+std::vector<bot::procedure> sql_view::procedures_reviewed_by(const std::string& email) const {
+    auto all = load_procedures(db_);
+    std::erase_if(all, [&](const bot::procedure& p) { return p.revision_owner_email != email; });
+    return all;
+}
+
 std::optional<bot::procedure> sql_view::find_procedure(const std::string& id) const {
     return load_procedure(db_, id);
 }

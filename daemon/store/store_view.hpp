@@ -68,6 +68,7 @@ class sql_view final : public bot::directory, public bot::repository, public bot
     std::vector<bot::person> people_in_units(
         const std::vector<std::string>& unit_ids) const override;
     std::vector<bot::reading_entry> reading_status(const std::string& procedure_id) const override;
+    std::vector<bot::procedure> procedures_reviewed_by(const std::string& email) const override;
 
     // Cases matching `where` (an SQL condition on table `cases` with parameters bound by
     // `bind`), with their measures, ordered by year and sequence.

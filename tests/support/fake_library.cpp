@@ -61,6 +61,16 @@ std::optional<bot::procedure> fake_library::find_procedure(const std::string& id
     return it == procedures_.end() ? std::nullopt : std::optional<bot::procedure>{it->second};
 }
 
+std::vector<bot::procedure> fake_library::procedures_reviewed_by(const std::string& email) const {
+    std::vector<bot::procedure> out;
+    for (const auto& [id, p] : procedures_) {
+        if (p.active && p.revision_owner_email == email) {
+            out.push_back(p);
+        }
+    }
+    return out;
+}
+
 std::optional<bot::approval> fake_library::find_approval(std::int64_t id) const {
     for (const auto& a : approvals_) {
         if (a.id == id) {

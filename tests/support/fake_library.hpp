@@ -35,6 +35,7 @@ class fake_library final : public bot::library {
     std::vector<bot::person> people_in_units(
         const std::vector<std::string>& unit_ids) const override;
     std::vector<bot::reading_entry> reading_status(const std::string& procedure_id) const override;
+    std::vector<bot::procedure> procedures_reviewed_by(const std::string& email) const override;
 
   private:
     std::map<std::string, bot::procedure> procedures_;

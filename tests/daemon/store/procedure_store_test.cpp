@@ -160,6 +160,7 @@ TEST_CASE("a review, its approval and the reading list are stored and survive a 
         decide(press("e2", "per@k.no", "approval.approve", {{"approval", "1"}}));
         CHECK(one_text(path, "SELECT state FROM approvals WHERE id = 1") == "pending");
         CHECK(count_rows(path, "audit WHERE action = 'denied:approval.approve'") == 1);
+        CHECK(procedures_awaiting_approval(s.db()) == std::set<std::string>{"A-1"});
     }
     store s{{path}};
     const auto approve = press("e3", "kari@k.no", "approval.approve", {{"approval", "1"}});
@@ -173,6 +174,7 @@ TEST_CASE("a review, its approval and the reading list are stored and survive a 
           "2.0 2026-09-21");
     CHECK(count_rows(path, "reading_list WHERE version = '2.0' AND read_at IS NULL") == 3);
     CHECK(count_rows(path, "procedure_events WHERE kind = 'new_version'") == 1);
+    CHECK(procedures_awaiting_approval(s.db()).empty());
     // Pressing again (a new activity) changes nothing and enqueues nothing.
     const auto outbox_before = count_rows(path, "outbox");
     const auto again = press("e4", "kari@k.no", "approval.approve", {{"approval", "1"}});

@@ -1,0 +1,55 @@
+#pragma once
+// Chasing deviations nobody acts on, as pure functions of the open cases and `now`.
+//
+// A case still new (not received) after `receive_within` working days reminds the unit's leader
+// and deputy ("remind-1"); after `escalate_after` more working days the leader of the unit above
+// is told ("escalate-1"). Serious events (bot::is_serious) follow the faster numbers and go at
+// once (urgent); other reminders wait for the next working instant. An open measure past its due
+// date reminds its responsible person the morning after ("overdue-1"), then the unit's leader
+// `measure_escalate_after` working days later ("escalate-1"). The rules read current state only,
+// so acting stops the chase: a received case or a done measure produces nothing more.
+
+#include <chrono>
+#include <optional>
+#include <vector>
+
+#include "bot/domain/model.hpp"
+#include "bot/ports.hpp"
+#include "bot/schedule/reminder.hpp"
+#include "bot/schedule/work_calendar.hpp"
+#include "bot/settings.hpp"
+
+namespace kv::bot {
+
+struct deviation_followup_settings {
+    int receive_within_working_days = 2;          // then the leader and deputy, 0..30
+    int escalate_after_working_days = 2;          // then, this many more, the leader above, 0..30
+    int serious_receive_within_working_days = 1;  // the same for serious events
+    int serious_escalate_after_working_days = 1;
+    int measure_escalate_after_working_days = 2;  // after the responsible person's reminder
+};
+
+// What the rules read: the open cases (any state but closed, with their measures), the bot's
+// rules (which events are serious; how a case card looks), and the organisation (units, leaders,
+// languages). `org` must outlive the call.
+struct deviation_followup_snapshot {
+    std::vector<deviation_case> open_cases;
+    bot_settings rules;
+    const directory* org = nullptr;
+};
+
+// Every step due at `now` that the cases' current state still calls for, ordered by case, then
+// step, then recipient. Not deduplicated: the caller drops keys it has enqueued before.
+// Reminders about cases have kind deviation_followup and the case id as subject; about measures
+// kind measure and "<case id>/<measure number>" as subject.
+std::vector<due_reminder> deviation_followup_reminders(
+    const deviation_followup_snapshot& snapshot, std::chrono::sys_seconds now,
+    const work_calendar& cal, const deviation_followup_settings& settings = {});
+
+// The earliest instant after `now` at which a step of any case or measure falls due (before
+// working-hours shifting); nullopt when none will without a change of state.
+std::optional<std::chrono::sys_seconds> deviation_followup_next_due(
+    const deviation_followup_snapshot& snapshot, std::chrono::sys_seconds now,
+    const work_calendar& cal, const deviation_followup_settings& settings = {});
+
+}  // namespace kv::bot
