@@ -439,8 +439,7 @@ parse_result parse_message(std::string_view raw, std::size_t max_bytes) {
     result.message = construct(input, opts.get());
     if (too_large) {
         result.error = parse_error::too_large;
-        result.detail = "message of " + std::to_string(raw.size()) +
-                        " bytes is over the limit of " + std::to_string(max_bytes);
+        result.detail = "message is over the limit of " + std::to_string(max_bytes) + " bytes";
         return result;
     }
     if (!result.message || result.message->headers.empty()) {
