@@ -77,6 +77,9 @@ expect_contains "$(cat "$T/page.html")" "Registrert" "the result page confirms i
     && ok "the history records the leader acting by email" || fail "history: $(sql "select * from case_events")"
 [ -n "$(sql "select used_at from email_links where nonce = 'aaaaaaaaaaaaaaaaaaaaaaaaaa'")" ] && ok "the link is marked used" || fail "not marked used"
 
+[ "$(sql "select count(*) from outbox where recipient_email = '$PER' and dedupe_key like 'email-link-receipt:aaaaaaaaaaaaaaaaaaaaaaaaaa:%' and body like '%lenke i e-post%'")" -ge 1 ] \
+    && ok "the leader gets a receipt saying it was done with a link" || fail "no receipt: $(sql "select recipient_email, dedupe_key from outbox")"
+
 code=$(post "$TOKEN" "confirm=$CONFIRM")
 [ "$code" = 410 ] && ok "a second POST is refused" || fail "second POST gave $code"
 expect_contains "$(cat "$T/page.html")" "allerede brukt" "the second POST is told the link was used"
