@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "bot/domain/approval.hpp"
 #include "bot/domain/model.hpp"
+#include "bot/domain/procedure.hpp"
 #include "bot/message/message.hpp"
 
 namespace kv::bot {
@@ -16,8 +18,8 @@ namespace kv::bot {
 struct notification {
     std::string recipient_email;
     message body;
-    bool urgent = false;      // serious events: delivered at once, whatever the hour
-    std::string dedupe_key;   // the same key is delivered once per recipient
+    bool urgent = false;     // serious events: delivered at once, whatever the hour
+    std::string dedupe_key;  // the same key is delivered once per recipient
 };
 
 struct audit_record {
@@ -46,11 +48,17 @@ struct decision {
     std::vector<notification> notifications;
     std::vector<audit_record> audit;
     std::vector<case_event> events;
-    std::optional<deviation_case> case_write;  // inserted when id == 0, else replaced
+    std::optional<deviation_case> case_write;        // inserted when id == 0, else replaced
     std::optional<conversation_state> conversation;  // set (empty() clears it)
     std::optional<person_preferences> preferences;
+    // The quality library: approvals inserted (id not yet stored) or replaced, procedures
+    // changed with a line of history each, and reading-list changes.
+    std::vector<approval> approval_writes;
+    std::vector<procedure_change> procedure_changes;
+    std::vector<reading_change> reading_changes;
     bool stores_nothing() const {
-        return !case_write && events.empty() && !conversation && !preferences;
+        return !case_write && events.empty() && !conversation && !preferences &&
+               approval_writes.empty() && procedure_changes.empty() && reading_changes.empty();
     }
 };
 

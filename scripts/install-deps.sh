@@ -4,14 +4,15 @@
 set -euo pipefail
 
 packages=(
+  # the build and the core: C++, Asio/Beast, JSON, SQLite, TOML, tests
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libssl-dev
-  libtomlplusplus-dev catch2 clang-format python3 curl
-  # inbound email: MIME parsing, IMAP tests against a real Dovecot
-  libgmime-3.0-dev dovecot-imapd openssl
+  libtomlplusplus-dev catch2 clang-format python3 curl openssl
+  # the scheduler: iCalendar recurrence rules of the annual wheel
+  libical-dev
+  # email: MIME (GMime 3), SMTP (libcurl); tests: a real Dovecot IMAP, a loopback SMTP server
+  libgmime-3.0-dev libcurl4-openssl-dev dovecot-imapd python3-aiosmtpd
 )
-# Email: MIME (GMime 3), SMTP (libcurl), and the loopback SMTP test server (aiosmtpd, openssl).
-packages+=(libgmime-3.0-dev libcurl4-openssl-dev python3-aiosmtpd openssl)
 
 missing=()
 for p in "${packages[@]}"; do

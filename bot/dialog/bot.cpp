@@ -1,9 +1,11 @@
 #include "bot/dialog/bot.hpp"
 
+#include "bot/dialog/approval_actions.hpp"
 #include "bot/dialog/case_rules.hpp"
 #include "bot/dialog/commands.hpp"
 #include "bot/dialog/context.hpp"
 #include "bot/dialog/filing.hpp"
+#include "bot/dialog/procedure_actions.hpp"
 #include "bot/dialog/understanding.hpp"
 
 namespace kv::bot {
@@ -29,6 +31,17 @@ std::size_t event_size(const inbound_event& ev) {
     return n;
 }
 
+// Runs a button's verb with its values, by the part of the bot that owns the verb.
+void run_action(context& ctx, const std::string& verb, action_values values) {
+    if (verb.rfind("approval.", 0) == 0) {
+        run_approval_action(ctx, verb, std::move(values));
+    } else if (verb.rfind("review.", 0) == 0 || verb.rfind("reading.", 0) == 0) {
+        run_procedure_action(ctx, verb, std::move(values));
+    } else {
+        run_case_action(ctx, verb, std::move(values));
+    }
+}
+
 // An answer (typed, or a pressed choice) to the question an action flow is asking.
 void answer_action_flow(context& ctx, std::string answer) {
     action_values values;
@@ -39,13 +52,14 @@ void answer_action_flow(context& ctx, std::string answer) {
     }
     const std::string verb = ctx.conv.fields["verb"];
     values[ctx.conv.fields["asking"]] = std::move(answer);
-    run_case_action(ctx, verb, std::move(values));
+    run_action(ctx, verb, std::move(values));
 }
 
 void handle_action(context& ctx) {
     const std::string& verb = ctx.ev.action_verb;
-    if (verb.rfind("case.", 0) == 0) {
-        run_case_action(ctx, verb, ctx.ev.action_data);
+    if (verb.rfind("case.", 0) == 0 || verb.rfind("approval.", 0) == 0 ||
+        verb.rfind("review.", 0) == 0 || verb.rfind("reading.", 0) == 0) {
+        run_action(ctx, verb, ctx.ev.action_data);
         return;
     }
     const bool flow_answer = verb == "flow.answer" || verb.rfind("draft.", 0) == 0;
@@ -97,7 +111,7 @@ decision bot::decide(const inbound_event& ev, const directory& dir, const reposi
         continue_filing(ctx);
     } else if (ctx.conv.flow == "action") {
         answer_action_flow(ctx, ev.text);
-    } else {
+    } else if (!run_procedure_command(ctx, ev.text)) {
         run_command(ctx, ev.text);
     }
     return std::move(ctx.out);

@@ -23,6 +23,13 @@ int run_report_deviations(app& a, std::optional<int> year, const std::string& fo
 // `kvalitetsvakt import people FILE.csv`.
 int run_import_people(app& a, const std::string& file, std::ostream& out, std::ostream& err);
 
+// `kvalitetsvakt import procedures FILE.csv`: the quality library, all or nothing.
+int run_import_procedures(app& a, const std::string& file, std::ostream& out, std::ostream& err);
+
+// `kvalitetsvakt remind --at T [--dry-run]`: the scheduler once, as if now were T; prints each
+// reminder it enqueues (or, dry, would enqueue) as one JSON line.
+int run_remind(app& a, const std::string& at, bool dry_run, std::ostream& out, std::ostream& err);
+
 // EX_TEMPFAIL: an MTA pipe transport offers the message again later.
 inline constexpr int exit_tempfail = 75;
 

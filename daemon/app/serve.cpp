@@ -9,13 +9,16 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include "daemon/app/channel_senders.hpp"
 #include "daemon/app/commands.hpp"
+#include "daemon/delivery/delivery_worker.hpp"
 #include "daemon/email/imap_inbound.hpp"
 #include "daemon/email/link_routes.hpp"
 #include "daemon/http/health.hpp"
 #include "daemon/http/http_server.hpp"
 #include "daemon/http/metrics.hpp"
 #include "daemon/log.hpp"
+#include "daemon/schedule/schedule_timer.hpp"
 #include "daemon/version.hpp"
 
 namespace kv::daemon {
@@ -30,10 +33,20 @@ int run_serve(app& a) {
     metrics_registry metrics;
     declare_daemon_metrics(metrics);
     for (const char* ch : {"console", "teams", "email"}) {
-        for (const char* result : {"delivered", "failed"}) {
+        for (const char* result : {"delivered", "retry", "fallback", "failed"}) {
             metrics.increment(metric_names::deliveries, {{"channel", ch}, {"result", result}}, 0);
         }
     }
+
+    delivery_worker_options delivery;
+    delivery.store = store_options{a.cfg.store.database, a.cfg.store.synchronous_full,
+                                   a.cfg.store.busy_timeout_ms};
+    delivery.delivery = a.cfg.delivery;
+    delivery.on_outcome = [&metrics](bot::channel ch, std::string_view result) {
+        metrics.increment(metric_names::deliveries, {{"channel", std::string{bot::to_string(ch)}},
+                                                     {"result", std::string{result}}});
+    };
+    delivery_worker worker{std::move(delivery), make_channel_senders(a.cfg)};
 
     const health_probe probe = [&a, &metrics] {
         health_snapshot s;
@@ -70,11 +83,22 @@ int run_serve(app& a) {
         return exit_failure;
     }
 
+    // The scheduler: one timer to the next instant anything falls due.
+    auto schedule = load_schedule_config(a.cfg, a.org, std::cerr);
+    if (!schedule) {
+        store_thread.join();
+        return exit_usage;
+    }
+    const scheduler sched{std::move(*schedule)};
+    schedule_timer reminders(ioc.get_executor(), store_thread.get_executor(), sched, *a.db);
+    reminders.start();
+
     net::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int sig) {
         if (!ec) {
             log::info("signal " + std::to_string(sig) + ": stopping after work in flight");
             server->stop();
+            reminders.stop();
         }
     });
 
@@ -88,6 +112,7 @@ int run_serve(app& a) {
                 exit_code = exit_failure;
             }
         }
+        reminders.stop();
         signals.cancel();
     });
 
@@ -99,6 +124,12 @@ int run_serve(app& a) {
               << "Snakk med boten i en annen terminal, f.eks.:\n"
               << "  ./build/kvalitetsvakt chat --as kari.nordmann@eksempel.kommune.no\n"
               << std::flush;
+    try {
+        worker.start();
+    } catch (const std::exception& e) {
+        log::error(std::string("delivery worker cannot start: ") + e.what());
+        return exit_failure;
+    }
     // Mail read from an IMAP mailbox, on its own thread with its own store connection.
     std::unique_ptr<imap_inbound_service> imap;
     if (!a.cfg.email.imap_url.empty()) {
@@ -109,6 +140,7 @@ int run_serve(app& a) {
     if (imap) {
         imap->stop();
     }
+    worker.stop();
     store_thread.join();
     server.reset();
     log::info("stopped");

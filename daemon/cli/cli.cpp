@@ -42,6 +42,18 @@ const std::vector<command_help> helps{
      "Adds or updates people from an HR export with the columns email, name, unit, role\n"
      "(';' or ',' separated, UTF-8). All or nothing: any bad row is reported with its number\n"
      "and nothing is imported. Prints what was added and changed."},
+    {"import", "kvalitetsvakt import procedures FILE.csv",
+     "Loads the quality library from its export with the columns id, title, area, subgroup,\n"
+     "unit, owner_email, revision_owner_email, version, last_reviewed, interval_months, url\n"
+     "(';' or ',' separated, UTF-8). Procedures are matched by id: new ones are added, changed\n"
+     "ones updated, and those no longer in the file removed from the active library. All or\n"
+     "nothing: any bad row is reported with its number and nothing is imported."},
+    {"remind", "kvalitetsvakt remind --at 2027-03-25T07:00:00+01:00 [--dry-run]",
+     "Runs the scheduler once as if now were the given instant and prints each reminder it\n"
+     "enqueues as one JSON line: deliver_at, recipient, channel, kind, subject, step,\n"
+     "dedupe_key, title. A reminder already enqueued before is not enqueued or printed again.\n"
+     "With --dry-run nothing is enqueued."},
+
     {"mail", "kvalitetsvakt mail ingest < message.eml",
      "Handles one email read from standard input (for an MTA pipe transport or support\n"
      "staff) through the same path as mail read over IMAP, and prints one JSON line:\n"
@@ -62,13 +74,14 @@ void print_usage(std::ostream& out) {
 }
 
 bool print_command_help(const std::string& name, std::ostream& out) {
+    bool found = false;
     for (const auto& h : helps) {
         if (name == h.name) {
-            out << "Usage: " << h.usage << "\n\n" << h.text << "\n";
-            return true;
+            out << (found ? "\n" : "") << "Usage: " << h.usage << "\n\n" << h.text << "\n";
+            found = true;
         }
     }
-    return false;
+    return found;
 }
 
 int usage_error(const std::string& message) {
@@ -111,6 +124,29 @@ int main_impl(int argc, char** argv) {
         }
         return exit_ok;
     }
+    if (command == "remind") {
+        bool dry_run = false;
+        std::string at;
+        for (std::size_t i = 1; i < rest.size(); ++i) {
+            if (rest[i] == "--dry-run") {
+                dry_run = true;
+            } else if (rest[i] == "--at" && i + 1 < rest.size()) {
+                at = rest[++i];
+            } else {
+                return usage_error("usage: kvalitetsvakt remind --at INSTANT [--dry-run]");
+            }
+        }
+        if (at.empty()) {
+            return usage_error("remind needs --at, e.g. --at 2027-03-25T07:00:00+01:00");
+        }
+        int exit_code = exit_ok;
+        auto a = open_app(config, std::cerr, exit_code);
+        if (!a) {
+            return exit_code;
+        }
+        return run_remind(*a, at, dry_run, std::cout, std::cerr);
+    }
+
     // Options of the form --name VALUE after the command.
     std::map<std::string, std::string> options;
     std::vector<std::string> positional;
@@ -157,8 +193,9 @@ int main_impl(int argc, char** argv) {
     if (command == "report" && (positional.size() != 1 || positional[0] != "deviations")) {
         return usage_error("usage: kvalitetsvakt report deviations [--year Y] [--format json|csv]");
     }
-    if (command == "import" && (positional.size() != 2 || positional[0] != "people")) {
-        return usage_error("usage: kvalitetsvakt import people FILE.csv");
+    if (command == "import" &&
+        (positional.size() != 2 || (positional[0] != "people" && positional[0] != "procedures"))) {
+        return usage_error("usage: kvalitetsvakt import people|procedures FILE.csv");
     }
     if (command == "mail" && (positional.size() != 1 || positional[0] != "ingest")) {
         return usage_error("usage: kvalitetsvakt mail ingest < message.eml");
@@ -214,6 +251,9 @@ int main_impl(int argc, char** argv) {
     }
     if (command == "mail") {
         return run_mail_ingest(*a, std::cin, std::cout);
+    }
+    if (positional[0] == "procedures") {
+        return run_import_procedures(*a, positional[1], std::cout, std::cerr);
     }
     return run_import_people(*a, positional[1], std::cout, std::cerr);
 }

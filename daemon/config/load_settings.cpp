@@ -130,6 +130,43 @@ void read_deviations(table_reader& r, bot::bot_settings& s) {
     }
 }
 
+// "HH:MM" as minutes after midnight.
+std::optional<int> minutes_of_day(const std::string& text) {
+    if (text.size() != 5 || text[2] != ':') {
+        return std::nullopt;
+    }
+    for (const std::size_t i : {0u, 1u, 3u, 4u}) {
+        if (text[i] < '0' || text[i] > '9') {
+            return std::nullopt;
+        }
+    }
+    const int h = (text[0] - '0') * 10 + (text[1] - '0');
+    const int m = (text[3] - '0') * 10 + (text[4] - '0');
+    if (h > 23 || m > 59) {
+        return std::nullopt;
+    }
+    return h * 60 + m;
+}
+
+void read_schedule(table_reader& r, schedule_settings& s) {
+    if (auto wheel = r.get_string("annual_wheel")) {
+        s.annual_wheel_file = *wheel;
+    }
+    for (const auto& [key, target] : {std::pair{"working_hours_start", &s.working_start_minutes},
+                                      std::pair{"working_hours_end", &s.working_end_minutes}}) {
+        if (auto text = r.get_string(key)) {
+            if (auto minutes = minutes_of_day(*text)) {
+                *target = *minutes;
+            } else {
+                r.error(key, "'" + *text + "' is not a time of day (HH:MM)");
+            }
+        }
+    }
+    if (s.working_start_minutes >= s.working_end_minutes) {
+        r.error("working_hours_end", "must be after working_hours_start");
+    }
+}
+
 bool has_url_scheme(const std::string& url, std::initializer_list<std::string_view> schemes) {
     for (const auto scheme : schemes) {
         if (url.size() > scheme.size() && url.compare(0, scheme.size(), scheme) == 0) {
@@ -292,6 +329,8 @@ settings_result load_settings(const std::filesystem::path& file, const env_looku
     read_section(root, "http", errors, env, read_http, s.http);
     read_section(root, "delivery", errors, env, read_delivery, s.delivery);
     read_section(root, "deviations", errors, env, read_deviations, s.bot);
+    read_section(root, "schedule", errors, env, read_schedule, s.schedule);
+
     read_section(root, "email", errors, env, read_email, s.email);
     root.report_unknown_keys();
     if (!errors.empty()) {
@@ -299,6 +338,9 @@ settings_result load_settings(const std::filesystem::path& file, const env_looku
     }
     if (s.organisation_file.is_relative()) {
         s.organisation_file = file.parent_path() / s.organisation_file;
+    }
+    if (!s.schedule.annual_wheel_file.empty() && s.schedule.annual_wheel_file.is_relative()) {
+        s.schedule.annual_wheel_file = file.parent_path() / s.schedule.annual_wheel_file;
     }
     return {std::move(s), {}};
 }

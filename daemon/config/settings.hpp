@@ -32,6 +32,16 @@ struct delivery_settings {
     int retry_max_seconds = 3600;   // cap on the delay, >= retry_base_seconds
 };
 
+// [schedule] annual_wheel: the annual wheel file, relative to the config file's folder like
+// organisation; empty (default): no wheel. working_hours_start/working_hours_end: "HH:MM" Oslo
+// time, default "08:00"/"16:00", start before end; non-urgent reminders go out only then, on
+// working days.
+struct schedule_settings {
+    std::filesystem::path annual_wheel_file;
+    int working_start_minutes = 8 * 60;
+    int working_end_minutes = 16 * 60;
+};
+
 // [email], outbound: how mail is sent and what it looks like. Every key is optional.
 // smtp_url: "smtp://host:587/EHLONAME" (STARTTLS required) or "smtps://host:465/EHLONAME";
 // without a path the EHLO name is the domain of from_address. Empty (default): no SMTP server,
@@ -97,6 +107,7 @@ struct settings {
     http_settings http;
     delivery_settings delivery;
     bot::bot_settings bot;
+    schedule_settings schedule;
     email_settings email;
 };
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "bot/domain/model.hpp"
+#include "bot/domain/names.hpp"
 #include "daemon/store/store.hpp"
 
 namespace kv::daemon {
@@ -16,8 +17,8 @@ struct delivery_outcome {
         delivered,           // the channel accepted it; the row is done
         retry_later,         // transient (outage, 429, 5xx, rate limit): keep the row, try again
         failed_permanently,  // will never work on this channel (e.g. 400 bad payload)
-        use_fallback,        // this person cannot be reached here (not installed, blocked, bounced):
-                             // deliver the same message on the fallback channel instead
+        use_fallback,  // this person cannot be reached here (not installed, blocked, bounced):
+                       // deliver the same message on the fallback channel instead
     };
     status result = status::delivered;
     // For retry_later: the earliest next attempt the channel asked for (Retry-After, a rate

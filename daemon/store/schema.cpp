@@ -186,9 +186,66 @@ DROP TABLE conversations;
 ALTER TABLE conversations_v3 RENAME TO conversations;
 )sql";
 
-// Version 4: email threads (what each sent Message-ID and Reply-To token belong to) and signed
-// action links (the grant under each nonce, and when it was used).
+// Version 4: the quality library (procedures and their review history), approvals that wait
+// for a person's decision, and reading confirmations. `due_date` is last_reviewed +
+// interval_months, kept with the row so the next review due is one index seek.
 constexpr std::string_view v4 = R"sql(
+CREATE TABLE procedures (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    area TEXT NOT NULL,
+    subgroup TEXT NOT NULL,
+    unit_id TEXT NOT NULL,
+    owner_email TEXT NOT NULL,
+    revision_owner_email TEXT NOT NULL,
+    version TEXT NOT NULL,
+    last_reviewed TEXT NOT NULL,
+    interval_months INTEGER NOT NULL CHECK (interval_months BETWEEN 1 AND 12),
+    due_date TEXT NOT NULL,
+    url TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX procedures_due ON procedures (active, due_date);
+CREATE TABLE procedure_events (
+    id INTEGER PRIMARY KEY,
+    procedure_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    actor_email TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE INDEX procedure_events_by_procedure ON procedure_events (procedure_id, at);
+CREATE TABLE approvals (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    title TEXT NOT NULL,
+    requested_by TEXT NOT NULL,
+    approver_email TEXT NOT NULL,
+    details_json TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'rejected')),
+    decided_by TEXT NOT NULL DEFAULT '',
+    decided_at INTEGER,
+    comment TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX approvals_by_subject ON approvals (subject, state);
+CREATE INDEX approvals_pending ON approvals (state, approver_email);
+CREATE TABLE reading_list (
+    procedure_id TEXT NOT NULL,
+    version TEXT NOT NULL,
+    email TEXT NOT NULL,
+    assigned_at INTEGER NOT NULL,
+    read_at INTEGER,
+    PRIMARY KEY (procedure_id, version, email)
+) WITHOUT ROWID;
+CREATE INDEX reading_list_unread ON reading_list (email, read_at);
+)sql";
+
+// Version 5: email threads (what each sent Message-ID and Reply-To token belong to) and signed
+// action links (the grant under each nonce, and when it was used).
+constexpr std::string_view v5 = R"sql(
 CREATE TABLE email_threads (
     message_id TEXT PRIMARY KEY,
     token TEXT NOT NULL,
@@ -210,9 +267,9 @@ CREATE TABLE email_links (
 ) WITHOUT ROWID;
 )sql";
 
-// Version 5: inbound email: every handled message with its outcome, answers per sender (rate
+// Version 6: inbound email: every handled message with its outcome, answers per sender (rate
 // limit), and addresses that bounced.
-constexpr std::string_view v5 = R"sql(
+constexpr std::string_view v6 = R"sql(
 CREATE TABLE email_inbound (
     message_id TEXT PRIMARY KEY,
     sender TEXT NOT NULL,
@@ -234,7 +291,7 @@ CREATE TABLE email_failing_addresses (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<std::string_view, 5> migrations{v1, v2, v3, v4, v5};
+constexpr std::array<std::string_view, 6> migrations{v1, v2, v3, v4, v5, v6};
 
 [[noreturn]] void refuse_newer(const database& db, std::int64_t version) {
     throw store_error(

@@ -9,6 +9,7 @@
 
 #include "bot/domain/names.hpp"
 #include "daemon/store/message_json.hpp"
+#include "daemon/store/procedure_store.hpp"
 #include "daemon/store/schema.hpp"
 #include "daemon/store/store_view.hpp"
 
@@ -253,6 +254,8 @@ void store::apply_in_transaction(const bot::decision& d, const std::string& acto
         auto& s = db_.cached("UPDATE persons SET lang = ?, lang_chosen = 1 WHERE email = ?");
         s.bind_all(bot::to_string(*d.preferences->lang), d.preferences->email).run();
     }
+
+    detail::apply_library_changes(db_, d, actor, now);
 }
 
 void store::with_read(const read_fn& fn) {
@@ -430,6 +433,46 @@ void store::mark_attempt_failed(std::int64_t id, const std::string& error,
                 "UPDATE outbox SET attempts = attempts + 1, last_error = ?, not_before = ?, "
                 "state = ? WHERE id = ?"};
     s.bind_all(error, to_unix(next_attempt), give_up ? "failed" : "pending", id).run();
+}
+
+void store::reroute_outbox(std::int64_t id, bot::channel to, const std::string& reason,
+                           std::chrono::sys_seconds now) {
+    transaction tx{db_, transaction_mode::immediate};
+    statement find{db_, "SELECT recipient_email, channel FROM outbox WHERE id = ?"};
+    find.bind_all(id);
+    if (!find.step()) {
+        return;
+    }
+    const auto recipient = find.text(0);
+    const auto from = find.text(1);
+    statement s{db_,
+                "UPDATE outbox SET channel = ?, attempts = 0, not_before = ?, state = 'pending', "
+                "last_error = ? WHERE id = ?"};
+    s.bind_all(std::string{bot::to_string(to)}, to_unix(now), reason, id).run();
+    statement audit{db_,
+                    "INSERT INTO audit (at, actor_email, via, action, target, outcome, detail) "
+                    "VALUES (?, 'system', ?, 'delivery.fallback', ?, ?, ?)"};
+    audit.bind_all(to_unix(now), from, recipient, std::string{bot::to_string(to)}, reason).run();
+    tx.commit();
+}
+
+std::optional<std::chrono::sys_seconds> store::next_outbox_due(
+    const std::vector<bot::channel>& channels) {
+    std::optional<std::chrono::sys_seconds> next;
+    auto& s =
+        db_.cached("SELECT MIN(not_before) FROM outbox WHERE state = 'pending' AND channel = ?");
+    for (const auto ch : channels) {
+        s.reset();
+        s.bind_all(std::string{bot::to_string(ch)});
+        if (s.step() && !s.is_null(0)) {
+            const auto at = from_unix(s.int64(0));
+            if (!next || at < *next) {
+                next = at;
+            }
+        }
+    }
+    s.reset();
+    return next;
 }
 
 outbox_stats store::outbox_depth() {

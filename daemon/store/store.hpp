@@ -116,6 +116,13 @@ class store {
     // Counts a failed attempt; the row is retried at `next_attempt`, or marked failed if give_up.
     void mark_attempt_failed(std::int64_t id, const std::string& error,
                              std::chrono::sys_seconds next_attempt, bool give_up);
+    // Hands the row to another channel (a fallback): it becomes due at `now` with its attempts
+    // reset, and an audit record says why. The row keeps its dedupe key, so it is still sent once.
+    void reroute_outbox(std::int64_t id, bot::channel to, const std::string& reason,
+                        std::chrono::sys_seconds now);
+    // The earliest not_before of a pending row on one of `channels`, or nothing when none waits.
+    std::optional<std::chrono::sys_seconds> next_outbox_due(
+        const std::vector<bot::channel>& channels);
     // Rows waiting (due or not) and rows given up on.
     outbox_stats outbox_depth();
 

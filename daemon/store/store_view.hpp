@@ -43,7 +43,7 @@ auto parse_column(const database& db, Parse parse, const std::string& value,
 
 // Reads through a connection the caller owns, inside whatever transaction the caller has
 // opened. Not thread-safe. Every method throws store_error when the database fails.
-class sql_view final : public bot::directory, public bot::repository {
+class sql_view final : public bot::directory, public bot::repository, public bot::library {
   public:
     explicit sql_view(database& db) : db_(db) {}
 
@@ -58,6 +58,16 @@ class sql_view final : public bot::directory, public bot::repository {
         const std::vector<std::string>& unit_ids) const override;
     int next_case_seq(int year) const override;
     bot::conversation_state conversation(const std::string& email, bot::channel via) const override;
+    const bot::library* quality_library() const override { return this; }
+
+    // The quality library (defined in procedure_view.cpp).
+    std::optional<bot::procedure> find_procedure(const std::string& id) const override;
+    std::optional<bot::approval> find_approval(std::int64_t id) const override;
+    std::int64_t next_approval_id() const override;
+    std::vector<bot::approval> pending_approvals_about(const std::string& subject) const override;
+    std::vector<bot::person> people_in_units(
+        const std::vector<std::string>& unit_ids) const override;
+    std::vector<bot::reading_entry> reading_status(const std::string& procedure_id) const override;
 
     // Cases matching `where` (an SQL condition on table `cases` with parameters bound by
     // `bind`), with their measures, ordered by year and sequence.

@@ -55,6 +55,14 @@ std::vector<bot::committee> fake_directory::all_committees() const {
     return committees_;
 }
 
+std::vector<bot::person> fake_directory::people() const {
+    std::vector<bot::person> out;
+    for (const auto& [email, p] : people_) {
+        out.push_back(p);
+    }
+    return out;
+}
+
 std::int64_t fake_repository::store_case(bot::deviation_case c) {
     if (c.id == 0) {
         c.id = next_id_++;
@@ -150,10 +158,17 @@ void fake_world::apply(const bot::decision& d, const std::string& actor, bot::ch
     }
 }
 
+void fake_world::apply(const bot::decision& d, const std::string& actor, bot::channel via,
+                       bot::time_point now) {
+    apply(d, actor, via);
+    repo.library().apply(d, actor, now);
+}
+
 bot::decision fake_world::handle(const bot::bot& b, const bot::inbound_event& ev,
                                  bot::time_point now) {
+    repo.library().staff = dir.people();
     bot::decision d = b.decide(ev, dir, repo, now);
-    apply(d, ev.sender_email, ev.via);
+    apply(d, ev.sender_email, ev.via, now);
     return d;
 }
 

@@ -13,6 +13,7 @@
 #include "bot/dialog/bot.hpp"
 #include "bot/events.hpp"
 #include "bot/ports.hpp"
+#include "tests/support/fake_library.hpp"
 
 namespace kv::test {
 
@@ -30,6 +31,8 @@ class fake_directory final : public bot::directory {
     std::optional<bot::unit> find_unit(const std::string& id) const override;
     std::vector<bot::unit> all_units() const override;
     std::vector<bot::committee> all_committees() const override;
+    // Everyone, active or not, ordered by email.
+    std::vector<bot::person> people() const;
 
   private:
     std::map<std::string, bot::person> people_;
@@ -54,8 +57,11 @@ class fake_repository final : public bot::repository {
         const std::vector<std::string>& unit_ids) const override;
     int next_case_seq(int year) const override;
     bot::conversation_state conversation(const std::string& email, bot::channel via) const override;
+    const bot::library* quality_library() const override { return &library_; }
+    fake_library& library() { return library_; }
 
   private:
+    fake_library library_;
     std::vector<bot::deviation_case> cases_;
     std::int64_t next_id_ = 1;
     std::map<std::pair<std::string, bot::channel>, bot::conversation_state> conversations_;
@@ -76,6 +82,9 @@ struct fake_world {
     // notifications, audit rows and history. Throws std::logic_error for a case update whose
     // id is unknown, or history for a case that does not exist.
     void apply(const bot::decision& d, const std::string& actor, bot::channel via);
+    // As apply, and the decision's library part at `now`.
+    void apply(const bot::decision& d, const std::string& actor, bot::channel via,
+               bot::time_point now);
 
     // Lets `b` decide `ev` against this world at `now`, applies the decision and returns it.
     bot::decision handle(const bot::bot& b, const bot::inbound_event& ev, bot::time_point now);

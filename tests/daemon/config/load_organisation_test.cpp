@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "tests/daemon/config/error_texts.hpp"
 #include "tests/daemon/config/temp_dir.hpp"
 
 namespace {
@@ -11,14 +12,7 @@ namespace {
 using kv::daemon::config_error;
 using kv::daemon::load_organisation;
 using kv::daemon::testing::temp_dir;
-
-std::vector<std::string> texts(const std::vector<config_error>& errors) {
-    std::vector<std::string> out;
-    for (const auto& e : errors) {
-        out.push_back(std::to_string(e.line) + ": " + e.key + ": " + e.message);
-    }
-    return out;
-}
+using kv::daemon::testing::texts;
 
 // Twelve lines: one unit led by its only person. Rows append from line 13.
 constexpr std::string_view base = R"(name = "Testkommune"

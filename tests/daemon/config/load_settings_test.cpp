@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "tests/daemon/config/error_texts.hpp"
 #include "tests/daemon/config/temp_dir.hpp"
 
 namespace {
@@ -11,14 +12,7 @@ namespace {
 using kv::daemon::config_error;
 using kv::daemon::load_settings;
 using kv::daemon::testing::temp_dir;
-
-std::vector<std::string> texts(const std::vector<config_error>& errors) {
-    std::vector<std::string> out;
-    for (const auto& e : errors) {
-        out.push_back(std::to_string(e.line) + ": " + e.key + ": " + e.message);
-    }
-    return out;
-}
+using kv::daemon::testing::texts;
 
 // A lookup over a fixed map, so tests never touch the process environment.
 kv::daemon::env_lookup fake_env(std::map<std::string, std::string> vars) {

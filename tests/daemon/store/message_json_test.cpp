@@ -102,3 +102,20 @@ TEST_CASE("dialog state round-trips through JSON", "[store]") {
     CHECK(back.flow == "file");
     CHECK(back.fields == c.fields);
 }
+
+TEST_CASE("text with quotes, control characters and broken UTF-8 is stored as valid JSON",
+          "[store]") {
+    bot::message m;
+    m.title = "Sitat \"her\" og \\ skråstrek";
+    m.text = std::string{"Linje 1\nLinje 2\ttab \x01 bell\x7f æøå 😀 "} + "\xC3" + " halv" +
+             "\xED\xA0\x80" + " surrogat" + "\xF5" + " utenfor";
+    m.facts = {{"Nøkkel\r", "verdi\b\f"}};
+    const auto stored = message_to_json(m);
+    const auto parsed = nlohmann::json::parse(stored);  // throws if the JSON were not valid
+    CHECK(parsed.at("title") == "Sitat \"her\" og \\ skråstrek");
+    // Broken sequences become U+FFFD, exactly as nlohmann's replace handler writes them.
+    nlohmann::json expected = m.text;
+    CHECK(parsed.at("text").dump() ==
+          expected.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    CHECK(message_from_json(stored).facts.at(0).value == "verdi\b\f");
+}

@@ -1,0 +1,49 @@
+#pragma once
+// What every reminder source (the annual wheel, procedure reviews, reading lists, deviation
+// follow-up, measures, approvals, digests) produces: one reminder due for one person. Sources are
+// pure functions of stored state and `now`; the scheduler enqueues their results through the
+// store, which drops any whose dedupe key it has already seen.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "bot/message/message.hpp"
+
+namespace kv::bot {
+
+enum class reminder_kind {
+    wheel,
+    procedure_review,
+    reading,
+    deviation_followup,
+    measure,
+    approval,
+    digest
+};
+
+// "wheel", "procedure_review", ... as in the `remind --at` JSON lines.
+std::string_view to_string(reminder_kind kind);
+// nullopt for anything but the exact names to_string gives.
+std::optional<reminder_kind> parse_reminder_kind(std::string_view text);
+
+struct due_reminder {
+    std::chrono::sys_seconds deliver_at;  // after working-hours shifting (urgent: not shifted)
+    std::string recipient_email;
+    reminder_kind kind = reminder_kind::wheel;
+    std::string subject;     // wheel item id, procedure id, AV-2026-0001, ...
+    std::string step;        // "T-14d", "T-2d", "T-0", "overdue-1w", "escalate-1", ...
+    std::string dedupe_key;  // stable: same item+step+recipient -> same key, across restarts
+    std::string title;
+    bool urgent = false;
+    message body;  // what the person gets (buttons included)
+};
+
+// The conventional dedupe key "<kind>:<subject>:<occurrence>:<step>:<recipient>"; `occurrence`
+// tells repeated rounds of the same item apart (a wheel date, a review due date) and may be empty.
+std::string make_dedupe_key(reminder_kind kind, std::string_view subject,
+                            std::string_view occurrence, std::string_view step,
+                            std::string_view recipient_email);
+
+}  // namespace kv::bot

@@ -1,0 +1,210 @@
+#include "daemon/delivery/delivery_worker.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <string>
+
+#include "daemon/log.hpp"
+
+namespace kv::daemon {
+
+namespace {
+
+constexpr int batch_size = 100;
+
+std::string describe(const outbox_item& item) {
+    return "outbox " + std::to_string(item.id) + " (" + std::string{bot::to_string(item.via)} + ")";
+}
+
+}  // namespace
+
+delivery_worker::delivery_worker(delivery_worker_options options,
+                                 std::vector<std::unique_ptr<channel_sender>> senders)
+    : options_(std::move(options)) {
+    for (auto& s : senders) {
+        const auto ch = s->channel();
+        senders_[ch] = std::move(s);
+    }
+}
+
+delivery_worker::~delivery_worker() {
+    stop();
+}
+
+std::vector<bot::channel> delivery_worker::channels() const {
+    std::vector<bot::channel> out;
+    for (const auto& [ch, sender] : senders_) {
+        out.push_back(ch);
+    }
+    return out;
+}
+
+std::chrono::sys_seconds delivery_worker::now() const {
+    if (options_.now) {
+        return options_.now();
+    }
+    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+std::chrono::seconds delivery_worker::backoff(int attempts) const {
+    // attempts counts the failures so far, this one included: base, 2 x base, 4 x base, ...
+    long long delay = options_.delivery.retry_base_seconds;
+    for (int i = 1; i < attempts && delay < options_.delivery.retry_max_seconds; ++i) {
+        delay *= 2;
+    }
+    return std::chrono::seconds{std::min<long long>(delay, options_.delivery.retry_max_seconds)};
+}
+
+void delivery_worker::start() {
+    if (thread_.joinable() || senders_.empty()) {
+        return;
+    }
+    db_ = std::make_unique<store>(options_.store);
+    thread_ = std::thread([this] { loop(); });
+}
+
+void delivery_worker::wake() {
+    {
+        const std::lock_guard lock{mutex_};
+        woken_ = true;
+    }
+    cv_.notify_one();
+}
+
+void delivery_worker::stop() {
+    {
+        const std::lock_guard lock{mutex_};
+        stopping_ = true;
+    }
+    cv_.notify_one();
+    if (thread_.joinable()) {
+        thread_.join();
+    }
+}
+
+delivery_pass delivery_worker::run_once() {
+    if (!db_) {
+        db_ = std::make_unique<store>(options_.store);
+    }
+    return pass(*db_);
+}
+
+delivery_pass delivery_worker::pass(store& db) {
+    delivery_pass counts;
+    for (auto& [ch, sender] : senders_) {
+        // Rows handed to the fallback in this pass are due at once: take them in the same pass
+        // when the fallback comes later in the map, else in the next.
+        for (;;) {
+            const auto rows = db.due_outbox(now(), ch, std::nullopt, batch_size);
+            for (const auto& item : rows) {
+                {
+                    const std::lock_guard lock{mutex_};
+                    if (stopping_) {
+                        return counts;
+                    }
+                }
+                delivery_outcome outcome;
+                try {
+                    outcome = sender->deliver(item);
+                } catch (const std::exception& e) {
+                    outcome = {delivery_outcome::status::retry_later, std::nullopt,
+                               std::string{"sender failed: "} + e.what()};
+                }
+                settle(db, item, outcome, counts);
+            }
+            if (static_cast<int>(rows.size()) < batch_size) {
+                break;
+            }
+        }
+    }
+    return counts;
+}
+
+void delivery_worker::settle(store& db, const outbox_item& item, const delivery_outcome& outcome,
+                             delivery_pass& counts) {
+    using status = delivery_outcome::status;
+    const auto t = now();
+    const bool can_fall_back = item.via != options_.fallback && senders_.count(options_.fallback);
+    auto report = [&](std::string_view result) {
+        if (options_.on_outcome) {
+            options_.on_outcome(item.via, result);
+        }
+    };
+    auto fall_back = [&](const std::string& why) {
+        db.reroute_outbox(item.id, options_.fallback, why, t);
+        log::warn(describe(item) + ": handed to " + std::string{bot::to_string(options_.fallback)} +
+                  ": " + why);
+        ++counts.rerouted;
+        report("fallback");
+    };
+    auto give_up = [&](const std::string& why) {
+        if (can_fall_back) {
+            fall_back(why);
+            return;
+        }
+        db.mark_attempt_failed(item.id, why, t, true);
+        log::error(describe(item) + ": given up: " + why);
+        ++counts.failed;
+        report("failed");
+    };
+
+    switch (outcome.result) {
+        case status::delivered:
+            db.mark_delivered(item.id, t);
+            ++counts.delivered;
+            report("delivered");
+            return;
+        case status::use_fallback:
+            if (can_fall_back) {
+                fall_back(outcome.error);
+            } else {
+                give_up(outcome.error);
+            }
+            return;
+        case status::failed_permanently:
+            give_up(outcome.error);
+            return;
+        case status::retry_later: {
+            const int attempts = item.attempts + 1;
+            if (attempts >= options_.delivery.max_attempts) {
+                give_up("after " + std::to_string(attempts) + " attempts: " + outcome.error);
+                return;
+            }
+            auto delay = backoff(attempts);
+            if (outcome.retry_after && *outcome.retry_after > delay) {
+                delay = *outcome.retry_after;
+            }
+            db.mark_attempt_failed(item.id, outcome.error, t + delay, false);
+            log::info(describe(item) + ": retry in " + std::to_string(delay.count()) +
+                      " s: " + outcome.error);
+            ++counts.retried;
+            report("retry");
+            return;
+        }
+    }
+}
+
+void delivery_worker::loop() {
+    const auto watched = channels();
+    for (;;) {
+        std::chrono::milliseconds wait = options_.idle_wait;
+        try {
+            pass(*db_);
+            if (const auto next = db_->next_outbox_due(watched)) {
+                const auto until =
+                    std::chrono::duration_cast<std::chrono::milliseconds>(*next - now());
+                wait = std::clamp(until, std::chrono::milliseconds{0}, options_.idle_wait);
+            }
+        } catch (const std::exception& e) {
+            log::error(std::string{"delivery pass failed: "} + e.what());
+        }
+        std::unique_lock lock{mutex_};
+        cv_.wait_for(lock, wait, [this] { return woken_ || stopping_; });
+        if (stopping_) {
+            return;
+        }
+        woken_ = false;
+    }
+}
+
+}  // namespace kv::daemon

@@ -1,0 +1,88 @@
+#pragma once
+// The delivery worker: takes due outbox rows and hands each to its channel's sender, on its own
+// thread with its own store connection, so a slow network never stalls the event loop or the
+// store thread. Records every outcome in the outbox: delivered, retried later (backoff, or the
+// channel's Retry-After), handed to the fallback channel, or given up on (kept, visible).
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "daemon/config/settings.hpp"
+#include "daemon/delivery/channel_sender.hpp"
+#include "daemon/store/store.hpp"
+
+namespace kv::daemon {
+
+struct delivery_worker_options {
+    store_options store;  // the same database file as the rest of the daemon
+    delivery_settings delivery;
+    // Where a message goes when its channel cannot reach the person (or gives up). Used only
+    // when a sender for it is registered.
+    bot::channel fallback = bot::channel::email;
+    // Longest sleep between passes: rows committed by another process (a CLI command) are
+    // picked up within this time even when nobody calls wake().
+    std::chrono::milliseconds idle_wait{std::chrono::seconds{5}};
+    std::function<std::chrono::sys_seconds()> now;  // empty: the system clock
+    // Called once per outcome, e.g. to count deliveries by channel and result.
+    std::function<void(bot::channel, std::string_view result)> on_outcome;
+};
+
+struct delivery_pass {
+    int delivered = 0;
+    int retried = 0;
+    int rerouted = 0;
+    int failed = 0;  // given up on
+};
+
+// Owns its senders. Thread-safety: start(), wake() and stop() may be called from any thread;
+// run_once() only while the thread is not started (tests, one-shot commands).
+// Failure: a store error in a pass is logged and the pass retried after idle_wait; a sender never
+// throws (its contract), and if one does, the row counts as a failed attempt.
+class delivery_worker {
+  public:
+    delivery_worker(delivery_worker_options options,
+                    std::vector<std::unique_ptr<channel_sender>> senders);
+    ~delivery_worker();  // stops and joins
+    delivery_worker(const delivery_worker&) = delete;
+    delivery_worker& operator=(const delivery_worker&) = delete;
+
+    // Opens the store connection and starts the thread. Throws store_error when the database
+    // cannot be opened.
+    void start();
+    // New rows were committed: look again now instead of at the next due instant.
+    void wake();
+    // Finishes the row in hand, then returns; rows not yet taken stay in the outbox.
+    void stop();
+
+    // One pass over every row due now, on the calling thread; returns what happened.
+    delivery_pass run_once();
+
+    // The channels with a sender, i.e. whose rows this worker takes.
+    std::vector<bot::channel> channels() const;
+
+  private:
+    delivery_pass pass(store& db);
+    void settle(store& db, const outbox_item& item, const delivery_outcome& outcome,
+                delivery_pass& counts);
+    std::chrono::sys_seconds now() const;
+    std::chrono::seconds backoff(int attempts) const;
+    void loop();
+
+    delivery_worker_options options_;
+    std::map<bot::channel, std::unique_ptr<channel_sender>> senders_;
+    std::unique_ptr<store> db_;
+    std::thread thread_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    bool woken_ = false;
+    bool stopping_ = false;
+};
+
+}  // namespace kv::daemon

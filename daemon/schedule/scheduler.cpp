@@ -1,0 +1,181 @@
+#include "daemon/schedule/scheduler.hpp"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "bot/domain/oslo_time.hpp"
+#include "bot/schedule/agenda.hpp"
+#include "daemon/config/annual_wheel.hpp"
+#include "daemon/schedule/rrule.hpp"
+#include "daemon/store/schedule_store.hpp"
+
+namespace kv::daemon {
+namespace {
+
+using namespace std::chrono;
+
+// How far back the previous meeting is looked for, for "since the last meeting".
+constexpr days previous_meeting_window{400};
+
+bool reminder_order(const bot::due_reminder& a, const bot::due_reminder& b) {
+    return std::tie(a.deliver_at, a.kind, a.subject, a.step, a.recipient_email) <
+           std::tie(b.deliver_at, b.kind, b.subject, b.step, b.recipient_email);
+}
+
+year_month_day local_date(sys_seconds t) {
+    return bot::to_oslo(t).date;
+}
+
+}  // namespace
+
+std::optional<schedule_config> load_schedule_config(const settings& cfg, const organisation& org,
+                                                    std::ostream& err) {
+    bot::working_hours hours;
+    hours.start = minutes{cfg.schedule.working_start_minutes};
+    hours.end = minutes{cfg.schedule.working_end_minutes};
+    schedule_config out{{}, bot::work_calendar{hours}, cfg.bot, org};
+    if (!cfg.schedule.annual_wheel_file.empty()) {
+        auto wheel = load_annual_wheel(cfg.schedule.annual_wheel_file, org);
+        if (!wheel.value) {
+            for (const auto& e : wheel.errors) {
+                err << e.to_string() << "\n";
+            }
+            return std::nullopt;
+        }
+        out.wheel = std::move(*wheel.value);
+    }
+    return out;
+}
+
+scheduler::scheduler(schedule_config config) : config_(std::move(config)) {
+    for (const auto& item : config_.wheel.items) {
+        for (const int lead : item.lead_days) {
+            longest_lead_days_ = std::max(longest_lead_days_, lead);
+        }
+    }
+}
+
+std::vector<bot::wheel_occurrence> scheduler::occurrences(sys_seconds from, sys_seconds to) const {
+    std::vector<bot::wheel_occurrence> out;
+    // A day's margin either side: the local date of an instant differs from its UTC date.
+    const year_month_day first{floor<days>(from) - days{1}};
+    const year_month_day last{floor<days>(to) + days{1}};
+    for (const auto& item : config_.wheel.items) {
+        for (const auto d : rrule_dates(item.rrule, item.starts, first, last)) {
+            const sys_seconds start = bot::work_calendar::at_local(d, item.local_time);
+            if (start >= from && start <= to) {
+                out.push_back({&item, d, start, start + item.duration});
+            }
+        }
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const auto& a, const auto& b) { return a.start < b.start; });
+    return out;
+}
+
+std::vector<std::string> scheduler::recipients(const bot::wheel_item& item) const {
+    std::set<std::string> active;
+    for (const auto& p : config_.org.people) {
+        if (p.active && (item.role.empty() || p.role == item.role)) {
+            active.insert(p.email);
+        }
+    }
+    if (!item.role.empty()) {
+        return {active.begin(), active.end()};
+    }
+    std::vector<std::string> out;
+    for (const auto& c : config_.org.committees) {
+        if (c.id != item.committee_id) {
+            continue;
+        }
+        for (const auto& m : c.members) {
+            if (active.contains(m.email)) {
+                out.push_back(m.email);
+            }
+        }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+std::vector<std::string> scheduler::committee_units(const std::string& committee_id) const {
+    std::string top;
+    for (const auto& c : config_.org.committees) {
+        if (c.id == committee_id) {
+            top = c.unit_id;
+        }
+    }
+    if (top.empty()) {
+        return {};
+    }
+    // The committee's unit and every unit below it.
+    std::vector<std::string> out{top};
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        for (const auto& u : config_.org.units) {
+            if (u.parent_id == out[i]) {
+                out.push_back(u.id);
+            }
+        }
+    }
+    return out;
+}
+
+std::vector<bot::due_reminder> scheduler::wheel_due(store& s, sys_seconds now) const {
+    const auto upcoming = occurrences(now, now + days{longest_lead_days_ + 1} + hours{24});
+    bot::wheel_context ctx;
+    ctx.recipients = [this](const bot::wheel_item& item) { return recipients(item); };
+    ctx.agenda = [&](const bot::wheel_occurrence& o) {
+        bot::agenda_input in;
+        const bot::wheel_item& item = *o.item;
+        if (!item.committee_id.empty()) {
+            for (const auto& c : config_.org.committees) {
+                if (c.id == item.committee_id) {
+                    in.committee_name = c.name;
+                }
+            }
+        }
+        if (item.kind == bot::wheel_item_kind::meeting) {
+            for (const auto& prev : occurrences(o.start - previous_meeting_window, o.start)) {
+                if (prev.item == o.item && prev.start < o.start) {
+                    in.since = prev.start;
+                }
+            }
+            const auto units = committee_units(item.committee_id);
+            s.with_read([&](const bot::directory&, const bot::repository& repo) {
+                in.open_cases = repo.open_cases_in(units);
+            });
+        }
+        return bot::build_agenda(o, in, config_.rules, local_date(now));
+    };
+    return bot::wheel_reminders(upcoming, now, config_.calendar, ctx);
+}
+
+std::vector<bot::due_reminder> scheduler::due_at(store& s, sys_seconds now) const {
+    std::vector<bot::due_reminder> out = wheel_due(s, now);
+    std::sort(out.begin(), out.end(), reminder_order);
+    return out;
+}
+
+std::vector<bot::due_reminder> scheduler::run_once(store& s, sys_seconds now, bool dry_run) const {
+    auto due = due_at(s, now);
+    const auto seen = already_enqueued(s, due);
+    std::vector<bot::due_reminder> fresh;
+    for (std::size_t i = 0; i < due.size(); ++i) {
+        if (!seen[i]) {
+            fresh.push_back(std::move(due[i]));
+        }
+    }
+    if (!dry_run) {
+        enqueue_reminders(s, fresh);
+    }
+    return fresh;
+}
+
+std::optional<sys_seconds> scheduler::next_due(store&, sys_seconds now) const {
+    const auto upcoming = occurrences(now, now + days{longest_lead_days_ + 1} + days{400});
+    return bot::wheel_next_due(upcoming, now);
+}
+
+}  // namespace kv::daemon

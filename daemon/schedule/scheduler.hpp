@@ -1,0 +1,65 @@
+#pragma once
+// The scheduler's decisions: what is due at an instant from every reminder source, which of it
+// is new, and when the next thing falls due. A function of the stored state, the configuration
+// and `now` only, so `remind --at T`, the daemon's timer and the tests ask the same question.
+// Not thread-safe (it reads through the caller's store); construct once per configuration.
+
+#include <chrono>
+#include <optional>
+#include <ostream>
+#include <vector>
+
+#include "bot/schedule/reminder.hpp"
+#include "bot/schedule/wheel.hpp"
+#include "bot/schedule/work_calendar.hpp"
+#include "bot/settings.hpp"
+#include "daemon/config/organisation.hpp"
+#include "daemon/config/settings.hpp"
+#include "daemon/store/store.hpp"
+
+namespace kv::daemon {
+
+struct schedule_config {
+    bot::annual_wheel wheel;
+    bot::work_calendar calendar;
+    bot::bot_settings rules;
+    organisation org;
+};
+
+// The wheel named by cfg.schedule (none when it names none) and the working calendar. Prints
+// each error (file:line: key: message) to `err` and returns nullopt when the wheel is invalid.
+std::optional<schedule_config> load_schedule_config(const settings& cfg, const organisation& org,
+                                                    std::ostream& err);
+
+class scheduler {
+  public:
+    explicit scheduler(schedule_config config);
+
+    const schedule_config& config() const { return config_; }
+
+    // Every reminder due at `now`, from every source, ordered by delivery time, kind, subject,
+    // step and recipient; including those enqueued before.
+    std::vector<bot::due_reminder> due_at(store& s, std::chrono::sys_seconds now) const;
+
+    // Those of due_at(now) not enqueued before; enqueued now unless `dry_run`. Throws
+    // store_error; nothing of the failing delivery instant is enqueued then.
+    std::vector<bot::due_reminder> run_once(store& s, std::chrono::sys_seconds now,
+                                            bool dry_run) const;
+
+    // The earliest instant after `now` at which any source has something fall due.
+    std::optional<std::chrono::sys_seconds> next_due(store& s, std::chrono::sys_seconds now) const;
+
+    // The wheel's occurrences starting in [from, to], in start order.
+    std::vector<bot::wheel_occurrence> occurrences(std::chrono::sys_seconds from,
+                                                   std::chrono::sys_seconds to) const;
+
+  private:
+    std::vector<bot::due_reminder> wheel_due(store& s, std::chrono::sys_seconds now) const;
+    std::vector<std::string> recipients(const bot::wheel_item& item) const;
+    std::vector<std::string> committee_units(const std::string& committee_id) const;
+
+    schedule_config config_;
+    int longest_lead_days_ = 0;
+};
+
+}  // namespace kv::daemon

@@ -1,0 +1,47 @@
+#pragma once
+// The quality library in the store: procedures imported from the library's export, their review
+// history, approvals and reading confirmations. Tables from schema version 4. Functions here use
+// the store's connection and follow its rules: one thread at a time, every write one IMMEDIATE
+// transaction, store_error when the database fails (and then nothing is written).
+
+#include <chrono>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "bot/domain/procedure.hpp"
+#include "daemon/store/store.hpp"
+
+namespace kv::daemon {
+
+// What import_procedures did, by procedure id.
+struct procedure_import_report {
+    std::vector<std::string> added, changed, removed, unchanged;
+};
+
+// Makes the active library match `library` (the whole export): new ids are added, changed rows
+// updated, ids no longer in the export retired (kept inactive, with their history), in one
+// transaction. A review recorded here after the export was taken is kept: the later of the
+// stored and the exported last_reviewed wins. Running it twice with the same file changes
+// nothing the second time. Throws store_error.
+procedure_import_report import_procedures(store& s, const std::vector<bot::procedure>& library,
+                                          std::chrono::sys_seconds now);
+
+// Active procedures (or all, when `include_retired`), ordered by id. Throws store_error.
+std::vector<bot::procedure> load_procedures(database& db, bool include_retired = false);
+
+// Emails of the active people, which a procedure's owners must be among. Throws store_error.
+std::set<std::string> active_person_emails(database& db);
+
+// The procedure with `id`, active or retired. Throws store_error.
+std::optional<bot::procedure> load_procedure(database& db, const std::string& id);
+
+namespace detail {
+// Writes a decision's approvals, procedure changes (each with a history row) and reading-list
+// changes, inside the caller's transaction. Throws store_error.
+void apply_library_changes(database& db, const bot::decision& d, const std::string& actor,
+                           std::chrono::sys_seconds now);
+}  // namespace detail
+
+}  // namespace kv::daemon

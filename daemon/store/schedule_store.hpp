@@ -1,0 +1,24 @@
+#pragma once
+// The scheduler's reads and writes on the store: which reminders are already in the outbox
+// (their dedupe key is the record that a reminder was sent, across restarts), and enqueueing
+// new ones at their delivery time. Same threading rules as the store: one thread at a time.
+
+#include <string>
+#include <vector>
+
+#include "bot/schedule/reminder.hpp"
+#include "daemon/store/store.hpp"
+
+namespace kv::daemon {
+
+// For each reminder, whether a row with its recipient and dedupe key is already in the outbox
+// (pending, delivered or failed). Throws store_error.
+std::vector<bool> already_enqueued(store& s, const std::vector<bot::due_reminder>& reminders);
+
+// Enqueues the reminders through store::apply, one transaction per delivery instant, each row
+// not to be delivered before its deliver_at. Rows whose dedupe key the recipient already has
+// are ignored by the outbox, so calling this twice sends nothing twice. Throws store_error;
+// the reminders of the failing transaction are then not enqueued.
+void enqueue_reminders(store& s, const std::vector<bot::due_reminder>& reminders);
+
+}  // namespace kv::daemon
