@@ -187,7 +187,9 @@ class link_pages {
                     already_used = true;
                     return bot::decision{};
                 }
-                return a_.brain.decide(ev, dir, repo, now);
+                auto d = a_.brain.decide(ev, dir, repo, now);
+                add_receipts(d, link, now);
+                return d;
             });
         if (result.duplicate || already_used) {
             return refusal(410, "Lenken er allerede brukt",
@@ -259,6 +261,22 @@ class link_pages {
         }
         out.link = *stored;
         return out;
+    }
+
+    // A link may have been used by someone who got hold of the mail: the person it was for is
+    // told what was done in their name, on their usual channel, in the same transaction.
+    static void add_receipts(bot::decision& d, const email_link& link,
+                             std::chrono::sys_seconds now) {
+        for (std::size_t i = 0; i < d.replies.size(); ++i) {
+            bot::message receipt = d.replies[i];
+            receipt.actions.clear();
+            receipt.text += std::string(receipt.text.empty() ? "" : "\n\n") +
+                            "Dette ble gjort med en lenke i e-post " + bot::format_oslo(now) +
+                            ". Var det ikke deg, si fra til kvalitetskoordinatoren.";
+            d.notifications.push_back(
+                {link.person_email, std::move(receipt), false,
+                 "email-link-receipt:" + link.nonce + ":" + std::to_string(i)});
+        }
     }
 
     std::vector<bot::action_input> inputs_for(const email_link& link) {

@@ -77,6 +77,9 @@ expect_contains "$(cat "$T/page.html")" "Registrert" "the result page confirms i
     && ok "the history records the leader acting by email" || fail "history: $(sql "select * from case_events")"
 [ -n "$(sql "select used_at from email_links where nonce = 'aaaaaaaaaaaaaaaaaaaaaaaaaa'")" ] && ok "the link is marked used" || fail "not marked used"
 
+[ "$(sql "select count(*) from outbox where recipient_email = '$PER' and dedupe_key like 'email-link-receipt:aaaaaaaaaaaaaaaaaaaaaaaaaa:%' and body like '%lenke i e-post%'")" -ge 1 ] \
+    && ok "the leader gets a receipt saying it was done with a link" || fail "no receipt: $(sql "select recipient_email, dedupe_key from outbox")"
+
 code=$(post "$TOKEN" "confirm=$CONFIRM")
 [ "$code" = 410 ] && ok "a second POST is refused" || fail "second POST gave $code"
 expect_contains "$(cat "$T/page.html")" "allerede brukt" "the second POST is told the link was used"
@@ -84,6 +87,20 @@ code=$(get "$TOKEN")
 [ "$code" = 410 ] && ok "a used link's page says it was used" || fail "GET used gave $code"
 [ "$(sql "select count(*) from case_events e join cases c on c.id = e.case_id where c.human_id = '$ID' and e.kind = 'received'")" = 1 ] \
     && ok "the case was received exactly once" || fail "received more than once"
+
+# An action that asks for something: the page has the field, and an empty answer acts on nothing.
+CLOSE=$(make_link cccccccccccccccccccccccccc case.close $PER $IN_14_DAYS)
+get "$CLOSE" > /dev/null
+expect_contains "$(cat "$T/page.html")" 'name="input.conclusion"' "the close page asks for the conclusion"
+CONFIRM=$(sed -n 's|.*name="confirm" value="\([^"]*\)".*|\1|p' "$T/page.html")
+code=$(post "$CLOSE" "confirm=$CONFIRM&input.conclusion=+")
+[ "$code" = 422 ] && ok "closing without a conclusion asks for it" || fail "empty conclusion gave $code"
+[ -z "$(sql "select used_at from email_links where nonce = 'cccccccccccccccccccccccccc'")" ] \
+    && ok "a form sent back for a missing field does not use the link" || fail "link used up"
+code=$(post "$CLOSE" "confirm=$CONFIRM&input.conclusion=Str%C3%B8dd+og+satt+opp+skilt+ved+d%C3%B8ra")
+[ "$code" = 200 ] && ok "closing with a conclusion acts" || fail "close gave $code: $(cat "$T/page.html")"
+[ "$(sql "select state || ': ' || conclusion from cases where human_id = '$ID'")" = "lukket: Strødd og satt opp skilt ved døra" ] \
+    && ok "the case is closed with the conclusion, æøå intact" || fail "close: $(sql "select state, conclusion from cases")"
 
 code=$(get "$EXPIRED")
 [ "$code" = 410 ] && ok "an expired link is refused" || fail "expired GET gave $code"

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 
+#include "adapters/email/links/signing.hpp"
 #include "bot/domain/oslo_time.hpp"
 
 namespace kv::email {
@@ -386,6 +387,11 @@ std::string compose_message(const outgoing_mail& mail) {
     }
 
     gobject_ptr<GMimeMultipart> alternative{g_mime_multipart_new_with_subtype("alternative")};
+    // Our own boundary: GMime would read /dev/urandom for each message. Base32 never occurs in
+    // quoted-printable output next to "=_", so the boundary cannot appear in a body.
+    std::string boundary = "=_kv_";
+    boundary += base32_lower(random_bytes(15));
+    g_mime_multipart_set_boundary(alternative.get(), boundary.c_str());
     const auto text = utf8_part("plain", crlf(plain_body(mail)));
     const auto html = utf8_part("html", crlf(html_body(mail)));
     g_mime_multipart_add(alternative.get(), GMIME_OBJECT(text.get()));  // least preferred first

@@ -134,17 +134,21 @@ std::string part_text(GMimePart* part) {
 }
 
 std::string normalise_newlines(std::string s) {
+    if (s.find('\r') == std::string::npos) {
+        return s;
+    }
     std::string out;
     out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '\r') {
-            out += '\n';
-            if (i + 1 < s.size() && s[i + 1] == '\n') {
-                ++i;
-            }
-        } else {
-            out += s[i];
+    std::size_t pos = 0;
+    while (pos < s.size()) {
+        const std::size_t cr = s.find('\r', pos);
+        if (cr == std::string::npos) {
+            out.append(s, pos, std::string::npos);
+            break;
         }
+        out.append(s, pos, cr - pos);
+        out += '\n';
+        pos = cr + 1 < s.size() && s[cr + 1] == '\n' ? cr + 2 : cr + 1;
     }
     return out;
 }
@@ -256,8 +260,12 @@ struct walker {
                     text = unflow(text, delsp != nullptr && lower(delsp) == "yes");
                 }
                 msg.plain_text = std::move(text);
-            } else if (type == "text/html" && !attached && msg.html.empty()) {
-                msg.html = normalise_newlines(part_text(part));
+            } else if (type == "text/html" && !attached) {
+                // After a plain part with text the HTML alternative is not needed: not decoded.
+                if (msg.html.empty() &&
+                    msg.plain_text.find_first_not_of(" \t\n") == std::string::npos) {
+                    msg.html = normalise_newlines(part_text(part));
+                }
             } else if (type != "application/pkcs7-signature" &&
                        type != "application/x-pkcs7-signature" &&
                        type != "application/pgp-signature") {
@@ -431,8 +439,7 @@ parse_result parse_message(std::string_view raw, std::size_t max_bytes) {
     result.message = construct(input, opts.get());
     if (too_large) {
         result.error = parse_error::too_large;
-        result.detail = "message of " + std::to_string(raw.size()) +
-                        " bytes is over the limit of " + std::to_string(max_bytes);
+        result.detail = "message is over the limit of " + std::to_string(max_bytes) + " bytes";
         return result;
     }
     if (!result.message || result.message->headers.empty()) {

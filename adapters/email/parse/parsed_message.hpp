@@ -34,10 +34,11 @@ struct parsed_message {
     std::vector<std::string> references;  // oldest first, without angle brackets
     std::vector<header_field> headers;    // every top-level header, top first
 
-    std::string mime_type;         // top level, lower case: "multipart/report", "text/plain", ...
-    std::string report_type;       // of a multipart/report, lower case: "delivery-status", ...
-    std::string plain_text;        // the first text/plain body part, UTF-8, format=flowed undone
-    std::string html;              // the first text/html body part, UTF-8 (raw markup)
+    std::string mime_type;    // top level, lower case: "multipart/report", "text/plain", ...
+    std::string report_type;  // of a multipart/report, lower case: "delivery-status", ...
+    std::string plain_text;   // the first text/plain body part, UTF-8, format=flowed undone
+    std::string html;  // the first text/html body part, UTF-8 (raw markup); left empty when a
+                       // plain part with text came first (it is not needed then)
     std::string delivery_status;   // a message/delivery-status part, if any (DSN)
     std::string returned_headers;  // the headers of a returned message in a report, if any
     std::vector<attachment_info> attachments;

@@ -122,27 +122,29 @@ std::vector<std::string_view> split_lines(std::string_view text) {
 std::string normalise_invisible(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c == '\r') {
-            continue;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        // Everything up to the next byte that may start what we replace is copied as it is.
+        const std::size_t special = text.find_first_of("\r\xEF\xE2\xC2", pos);
+        if (special == std::string_view::npos) {
+            out.append(text.substr(pos));
+            break;
         }
-        if (c == 0xEF && text.substr(i, 3) == "\xEF\xBB\xBF") {  // U+FEFF
-            i += 2;
-            continue;
-        }
-        if (c == 0xE2 &&
-            (text.substr(i, 3) == "\xE2\x80\x8B" ||  // U+200B
-             text.substr(i, 3) == "\xE2\x80\x8C" || text.substr(i, 3) == "\xE2\x80\x8D")) {
-            i += 2;
-            continue;
-        }
-        if (c == 0xC2 && text.substr(i, 2) == "\xC2\xA0") {  // U+00A0
+        out.append(text.substr(pos, special - pos));
+        const std::string_view rest = text.substr(special);
+        if (rest[0] == '\r') {
+            pos = special + 1;
+        } else if (rest.substr(0, 3) == "\xEF\xBB\xBF" ||  // U+FEFF
+                   rest.substr(0, 3) == "\xE2\x80\x8B" ||  // U+200B
+                   rest.substr(0, 3) == "\xE2\x80\x8C" || rest.substr(0, 3) == "\xE2\x80\x8D") {
+            pos = special + 3;
+        } else if (rest.substr(0, 2) == "\xC2\xA0") {  // U+00A0
             out += ' ';
-            ++i;
-            continue;
+            pos = special + 2;
+        } else {
+            out += rest[0];
+            pos = special + 1;
         }
-        out += static_cast<char>(c);
     }
     return out;
 }

@@ -321,6 +321,7 @@ TEST_CASE("rejected: a message over the size limit is refused with a clear answe
     const auto r = w.ingest_text(big);
     CHECK(r.exit_code == 0);
     CHECK(r.line["outcome"] == "rejected_too_large");
+    CHECK(r.line["detail"] == "message is over the limit of 10485760 bytes");
     CHECK(r.line["from"] == reporter);
     CHECK(w.sql_int("SELECT count(*) FROM cases") == 0);
     CHECK(has(w.last_answer_to(reporter), "for stor"));
