@@ -1,5 +1,6 @@
 #include "daemon/app/channel_senders.hpp"
 
+#include "daemon/delivery/email_sender.hpp"
 #include "daemon/delivery/teams_sender.hpp"
 
 namespace kv::daemon {
@@ -11,6 +12,9 @@ std::vector<std::unique_ptr<channel_sender>> make_channel_senders(const settings
             cfg.teams, store_options{cfg.store.database, cfg.store.synchronous_full,
                                      cfg.store.busy_timeout_ms}));
     }
+    // Email is always on: over SMTP when smtp_url is set, else as .eml files in outbox_dir. It is
+    // also where Teams hands people it cannot reach.
+    senders.push_back(make_email_sender(cfg));
     return senders;
 }
 

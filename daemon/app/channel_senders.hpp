@@ -1,5 +1,6 @@
 #pragma once
-// The senders of the channels the configuration enables, for the delivery worker. Console rows
+// The senders of the channels the configuration enables, for the delivery worker: email always,
+// Teams when enabled. Console rows
 // are not among them: `chat` sessions take those themselves.
 
 #include <memory>
