@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 
+#include "adapters/email/ascii_text.hpp"
 #include "adapters/email/parse/flowed_text.hpp"
 #include "adapters/email/parse/html_text.hpp"
 
@@ -31,16 +32,6 @@ struct options_free {
 void init_gmime() {
     static std::once_flag once;
     std::call_once(once, [] { g_mime_init(); });
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return out;
 }
 
 std::string unfold(const char* raw) {
@@ -109,7 +100,7 @@ std::string convert(const std::string& bytes, const char* charset) {
 std::string part_text(GMimePart* part) {
     const std::string bytes = decoded_bytes(part);
     const char* declared = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
-    std::string charset = declared != nullptr ? lower(declared) : std::string{};
+    std::string charset = declared != nullptr ? ascii_lower(declared) : std::string{};
     if (charset == "iso-8859-1" || charset == "latin1" || charset == "iso_8859-1" ||
         charset == "us-ascii" || charset == "ascii" || charset == "cp1252") {
         charset = "windows-1252";
@@ -157,8 +148,8 @@ std::string normalise_newlines(std::string s) {
 std::string latin1_words_as_cp1252(std::string raw) {
     static constexpr std::string_view labels[] = {"=?iso-8859-1?", "=?latin1?", "=?us-ascii?"};
     for (const auto label : labels) {
-        for (std::size_t at = lower(raw).find(label); at != std::string::npos;
-             at = lower(raw).find(label, at + 1)) {
+        for (std::size_t at = ascii_lower(raw).find(label); at != std::string::npos;
+             at = ascii_lower(raw).find(label, at + 1)) {
             raw.replace(at, label.size(), "=?windows-1252?");
         }
     }
@@ -185,8 +176,8 @@ std::string mime_type_of(GMimeObject* obj) {
     }
     const char* type = g_mime_content_type_get_media_type(ct);
     const char* sub = g_mime_content_type_get_media_subtype(ct);
-    return lower(std::string(type != nullptr ? type : "text") + "/" +
-                 (sub != nullptr ? sub : "plain"));
+    return ascii_lower(std::string(type != nullptr ? type : "text") + "/" +
+                       (sub != nullptr ? sub : "plain"));
 }
 
 std::string header_block_text(GMimeObject* obj) {
@@ -239,7 +230,8 @@ struct walker {
         } else if (GMIME_IS_PART(obj)) {
             GMimePart* part = GMIME_PART(obj);
             const char* disposition = g_mime_object_get_disposition(obj);
-            const bool attached = disposition != nullptr && lower(disposition) == "attachment";
+            const bool attached =
+                disposition != nullptr && ascii_lower(disposition) == "attachment";
             if (type == "application/ms-tnef") {
                 msg.has_tnef = true;
                 note_attachment(part, type);
@@ -255,9 +247,9 @@ struct walker {
             } else if (type == "text/plain" && !attached && msg.plain_text.empty()) {
                 std::string text = normalise_newlines(part_text(part));
                 const char* format = g_mime_object_get_content_type_parameter(obj, "format");
-                if (format != nullptr && lower(format) == "flowed") {
+                if (format != nullptr && ascii_lower(format) == "flowed") {
                     const char* delsp = g_mime_object_get_content_type_parameter(obj, "delsp");
-                    text = unflow(text, delsp != nullptr && lower(delsp) == "yes");
+                    text = unflow(text, delsp != nullptr && ascii_lower(delsp) == "yes");
                 }
                 msg.plain_text = std::move(text);
             } else if (type == "text/html" && !attached) {
@@ -303,7 +295,7 @@ void add_addresses(InternetAddressList* list, std::vector<std::string>& out) {
         if (INTERNET_ADDRESS_IS_MAILBOX(a)) {
             const char* addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
             if (addr != nullptr && *addr != '\0') {
-                out.push_back(lower(addr));
+                out.push_back(ascii_lower(addr));
             }
         } else if (INTERNET_ADDRESS_IS_GROUP(a)) {
             add_addresses(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(a)), out);
@@ -356,7 +348,7 @@ std::optional<parsed_message> construct(std::string_view raw, GMimeParserOptions
         InternetAddress* a = internet_address_list_get_address(from.get(), 0);
         if (INTERNET_ADDRESS_IS_MAILBOX(a)) {
             const char* addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
-            msg.from_address = addr != nullptr ? valid_utf8(lower(addr)) : std::string{};
+            msg.from_address = addr != nullptr ? valid_utf8(ascii_lower(addr)) : std::string{};
             const char* name = internet_address_get_name(a);
             msg.from_name = name != nullptr ? valid_utf8(name) : std::string{};
         }
@@ -381,7 +373,7 @@ std::optional<parsed_message> construct(std::string_view raw, GMimeParserOptions
     if (const char* report = body != nullptr
                                  ? g_mime_object_get_content_type_parameter(body, "report-type")
                                  : nullptr) {
-        msg.report_type = lower(report);
+        msg.report_type = ascii_lower(report);
     }
     walker{msg}.walk(body);
     return msg;
@@ -399,7 +391,7 @@ std::size_t header_end(std::string_view raw) {
 
 std::optional<std::string_view> parsed_message::header(std::string_view name) const {
     for (const auto& h : headers) {
-        if (lower(h.name) == lower(name)) {
+        if (ascii_lower(h.name) == ascii_lower(name)) {
             return h.value;
         }
     }
@@ -409,7 +401,7 @@ std::optional<std::string_view> parsed_message::header(std::string_view name) co
 std::vector<std::string_view> parsed_message::headers_named(std::string_view name) const {
     std::vector<std::string_view> out;
     for (const auto& h : headers) {
-        if (lower(h.name) == lower(name)) {
+        if (ascii_lower(h.name) == ascii_lower(name)) {
             out.push_back(h.value);
         }
     }

@@ -1,17 +1,9 @@
 #include "adapters/email/trust/authentication_results.hpp"
 
+#include "adapters/email/ascii_text.hpp"
+
 namespace kv::email {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return out;
-}
 
 // Removes (comments), which may nest, and unquotes "strings"; semicolons inside either are
 // kept out of the result so that splitting stays correct.
@@ -91,12 +83,12 @@ std::optional<auth_method_result> method_result(const std::vector<std::string>& 
         if (eq == std::string::npos) {
             continue;
         }
-        std::string key = lower(tokens[i].substr(0, eq));
+        std::string key = ascii_lower(tokens[i].substr(0, eq));
         std::string value = tokens[i].substr(eq + 1);
         if (i == 0) {
             const auto slash = key.find('/');  // "dkim/1=pass": method version
             r.method = slash == std::string::npos ? key : key.substr(0, slash);
-            r.result = lower(value);
+            r.result = ascii_lower(value);
         } else {
             r.properties[std::move(key)] = std::move(value);
         }
@@ -118,7 +110,7 @@ std::optional<authentication_results> parse_authentication_results(std::string_v
             continue;
         }
         if (i == 0 && tokens[0].find('=') == std::string::npos) {
-            out.authserv_id = lower(tokens[0]);  // a version number may follow; "none" too
+            out.authserv_id = ascii_lower(tokens[0]);  // a version number may follow; "none" too
             continue;
         }
         if (auto r = method_result(tokens)) {

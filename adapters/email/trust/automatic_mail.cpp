@@ -4,25 +4,10 @@
 #include <array>
 #include <string_view>
 
+#include "adapters/email/ascii_text.hpp"
+
 namespace kv::email {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return out;
-}
-
-std::string trimmed(std::string_view s) {
-    const auto first = s.find_first_not_of(" \t");
-    const auto last = s.find_last_not_of(" \t");
-    return first == std::string_view::npos ? std::string{}
-                                           : std::string(s.substr(first, last - first + 1));
-}
 
 bool starts_with(std::string_view s, std::string_view p) {
     return s.substr(0, p.size()) == p;
@@ -33,13 +18,13 @@ std::string local_part(const std::string& address) {
 }
 
 std::string subject_without_tags(const std::string& subject) {
-    std::string s = lower(trimmed(subject));
+    std::string s = ascii_lower(trim_blanks(subject));
     while (starts_with(s, "[")) {  // "[EKSTERN] Automatisk svar: ..."
         const auto end = s.find(']');
         if (end == std::string::npos) {
             break;
         }
-        s = lower(trimmed(s.substr(end + 1)));
+        s = ascii_lower(trim_blanks(s.substr(end + 1)));
     }
     return s;
 }
@@ -47,9 +32,9 @@ std::string subject_without_tags(const std::string& subject) {
 }  // namespace
 
 automatic_verdict classify_automatic(const parsed_message& m, const automatic_settings& s) {
-    const std::string from_local = lower(local_part(m.from_address));
+    const std::string from_local = ascii_lower(local_part(m.from_address));
     const std::string subject = subject_without_tags(m.subject);
-    if (const auto rp = m.header("Return-Path"); rp && trimmed(*rp) == "<>") {
+    if (const auto rp = m.header("Return-Path"); rp && trim_blanks(*rp) == "<>") {
         return {automatic_kind::bounce, "Return-Path: <>"};
     }
     const std::string& report = m.report_type;
@@ -74,8 +59,8 @@ automatic_verdict classify_automatic(const parsed_message& m, const automatic_se
     if (m.mime_type == "multipart/report") {
         return {automatic_kind::auto_reply, "multipart/report " + report};
     }
-    if (const auto as = m.header("Auto-Submitted"); as && lower(trimmed(*as)) != "no") {
-        return {automatic_kind::auto_reply, "Auto-Submitted: " + lower(trimmed(*as))};
+    if (const auto as = m.header("Auto-Submitted"); as && ascii_lower(trim_blanks(*as)) != "no") {
+        return {automatic_kind::auto_reply, "Auto-Submitted: " + ascii_lower(trim_blanks(*as))};
     }
     for (const char* h : {"X-Autoreply", "X-Autorespond", "X-MS-Exchange-Inbox-Rules-Loop",
                           "X-Auto-Response-Suppress", "List-Id", "List-Unsubscribe"}) {
@@ -84,7 +69,7 @@ automatic_verdict classify_automatic(const parsed_message& m, const automatic_se
         }
     }
     if (const auto p = m.header("Precedence")) {
-        const std::string v = lower(trimmed(*p));
+        const std::string v = ascii_lower(trim_blanks(*p));
         if (v == "bulk" || v == "junk" || v == "list" || v == "auto_reply") {
             return {automatic_kind::auto_reply, "Precedence: " + v};
         }
@@ -105,7 +90,7 @@ automatic_verdict classify_automatic(const parsed_message& m, const automatic_se
         }
     }
     for (const auto& a : s.extra_auto_reply_subjects) {
-        if (!a.empty() && starts_with(subject, lower(a))) {
+        if (!a.empty() && starts_with(subject, ascii_lower(a))) {
             return {automatic_kind::auto_reply, "subject starts with \"" + a + "\""};
         }
     }
@@ -133,20 +118,20 @@ bounce_details read_bounce(const parsed_message& m) {
         if (end == std::string::npos) {
             end = ds.size();
         }
-        const std::string line = trimmed(std::string_view(ds).substr(pos, end - pos));
-        const std::string l = lower(line);
+        const std::string line = trim_blanks(std::string_view(ds).substr(pos, end - pos));
+        const std::string l = ascii_lower(line);
         if (line.empty()) {
             flush();
         } else if (starts_with(l, "final-recipient:")) {
-            std::string v = trimmed(line.substr(16));
+            std::string v = trim_blanks(line.substr(16));
             if (const auto semi = v.find(';'); semi != std::string::npos) {
-                v = trimmed(v.substr(semi + 1));
+                v = trim_blanks(v.substr(semi + 1));
             }
-            recipient = lower(v);
+            recipient = ascii_lower(v);
         } else if (starts_with(l, "action:")) {
-            failed = trimmed(l.substr(7)) == "failed";
+            failed = trim_blanks(l.substr(7)) == "failed";
         } else if (starts_with(l, "status:") && out.status.empty()) {
-            out.status = trimmed(line.substr(7));
+            out.status = trim_blanks(line.substr(7));
         }
         if (end == ds.size()) {
             break;
@@ -155,7 +140,7 @@ bounce_details read_bounce(const parsed_message& m) {
     }
     flush();
     const std::string h = m.returned_headers;
-    const std::string hl = lower(h);
+    const std::string hl = ascii_lower(h);
     if (const auto at = hl.find("message-id:"); at != std::string::npos) {
         const auto open = h.find('<', at);
         const auto close = h.find('>', open);

@@ -2,31 +2,15 @@
 
 #include <optional>
 
+#include "adapters/email/ascii_text.hpp"
 #include "adapters/email/trust/authentication_results.hpp"
 
 namespace kv::email {
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return out;
-}
-
-std::string trimmed(std::string_view s) {
-    const auto first = s.find_first_not_of(" \t");
-    const auto last = s.find_last_not_of(" \t");
-    return first == std::string_view::npos ? std::string{}
-                                           : std::string(s.substr(first, last - first + 1));
-}
-
 std::string property(const auth_method_result& r, const std::string& key) {
     const auto it = r.properties.find(key);
-    return it == r.properties.end() ? std::string{} : lower(it->second);
+    return it == r.properties.end() ? std::string{} : ascii_lower(it->second);
 }
 
 // Strict alignment: a signature by a parent domain could be a registry's or a shared host's.
@@ -41,17 +25,17 @@ trust_verdict verify_sender(const parsed_message& m, const trust_settings& setti
     if (at == std::string::npos) {
         return {false, "no From domain"};
     }
-    const std::string domain = lower(m.from_address.substr(at + 1));
+    const std::string domain = ascii_lower(m.from_address.substr(at + 1));
     if (settings.trust_m365_internal) {
         if (const auto v = m.header("X-MS-Exchange-Organization-AuthAs");
-            v && lower(trimmed(*v)) == "internal") {
+            v && ascii_lower(trim_blanks(*v)) == "internal") {
             return {true, "Microsoft 365 internal sender"};
         }
     }
     if (settings.authserv_id.empty()) {
         return {false, "no trusted authserv-id configured"};
     }
-    const std::string wanted = lower(settings.authserv_id);
+    const std::string wanted = ascii_lower(settings.authserv_id);
     std::optional<authentication_results> ours;
     for (const auto value : m.headers_named("Authentication-Results")) {
         auto parsed = parse_authentication_results(value);
