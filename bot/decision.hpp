@@ -14,12 +14,16 @@
 
 namespace kv::bot {
 
-// A message to someone other than the sender, delivered through the outbox.
+// A message delivered through the outbox: to someone other than the sender, or an answer to the
+// sender that the channel could not give at once.
 struct notification {
     std::string recipient_email;
     message body;
     bool urgent = false;     // serious events: delivered at once, whatever the hour
     std::string dedupe_key;  // the same key is delivered once per recipient
+    // Deliver on this channel rather than the recipient's preferred one, e.g. an answer that
+    // belongs in the chat the person wrote in.
+    std::optional<channel> via = std::nullopt;
 };
 
 struct audit_record {

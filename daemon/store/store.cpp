@@ -229,7 +229,7 @@ void store::apply_in_transaction(const bot::decision& d, const std::string& acto
                 .run();
             continue;
         }
-        const auto channel_name = recipient.text(0);
+        const auto channel_name = n.via ? std::string{bot::to_string(*n.via)} : recipient.text(0);
         enqueue.reset();
         enqueue
             .bind_all(n.recipient_email, channel_name, message_to_json(n.body), n.urgent,

@@ -39,6 +39,10 @@ std::string_view kind_name(teams::activity_kind k) {
     return "ignored";
 }
 
+std::string event_dedupe_key(const teams::inbound_activity& a) {
+    return "teams:" + teams::activity_dedupe_key(a);
+}
+
 bot::message text_message(std::string text) {
     bot::message m;
     m.text = std::move(text);
@@ -122,7 +126,7 @@ handle_result teams_channel::decide(const teams::inbound_activity& a, const std:
     ev.sender_email = email;
     ev.via = bot::channel::teams;
     ev.conversation = a.reference.conversation_id;
-    ev.dedupe_key = "teams:" + teams::activity_dedupe_key(a);
+    ev.dedupe_key = event_dedupe_key(a);
     ev.text = a.text;
     ev.action_verb = a.verb;
     ev.action_data = a.data;
@@ -136,13 +140,27 @@ handle_result teams_channel::decide(const teams::inbound_activity& a, const std:
     return result;
 }
 
+void teams_channel::hand_to_outbox(const std::string& email, const bot::message& m,
+                                   const std::string& dedupe_key) {
+    bot::decision d;
+    d.notifications.push_back({email, m, true, dedupe_key, bot::channel::teams});
+    db_.apply(d, email, bot::channel::teams, now_seconds());
+    if (on_notifications_) {
+        on_notifications_();
+    }
+}
+
 void teams_channel::send_replies(const teams::conversation_reference& ref, const std::string& email,
-                                 const std::vector<bot::message>& replies) {
+                                 const std::vector<bot::message>& replies,
+                                 const std::string& dedupe_key, std::size_t first_index) {
     teams_store ts{db_};
-    for (const auto& m : replies) {
+    for (std::size_t i = 0; i < replies.size(); ++i) {
+        const auto& m = replies[i];
         const auto r = connector_.send_message(ref.service_url, ref.conversation_id, m, {});
         if (!r.ok()) {
-            log::warn("teams: a reply could not be sent: " + r.error);
+            // The decision is committed: the answer must not be lost with the connector down.
+            log::warn("teams: a reply could not be sent now, left to the outbox: " + r.error);
+            hand_to_outbox(email, m, dedupe_key + ":reply:" + std::to_string(first_index + i));
             continue;
         }
         if (!m.subject_key.empty()) {
@@ -178,7 +196,8 @@ void teams_channel::handle(const teams::inbound_activity& a) {
                 }
                 const auto result = decide(a, *email);
                 if (!result.duplicate) {
-                    send_replies(a.reference, *email, result.decision.replies);
+                    send_replies(a.reference, *email, result.decision.replies, event_dedupe_key(a),
+                                 0);
                 }
                 return;
             }
@@ -228,13 +247,17 @@ std::string teams_channel::invoke(const teams::inbound_activity& a) {
                 updated.body = card;
                 ts.record_sent_card(updated, now_seconds());
             } else {
-                log::warn("teams: a card copy could not be updated: " + r.error);
+                // The sender updates that person's copy in place when the connector is back.
+                log::warn("teams: a card copy could not be updated now, left to the outbox: " +
+                          r.error);
+                hand_to_outbox(copy.recipient_email, card,
+                               event_dedupe_key(a) + ":copy:" + copy.recipient_email);
             }
         }
     }
-    for (std::size_t i = 1; i < result.decision.replies.size(); ++i) {
-        send_replies(a.reference, *email, {result.decision.replies[i]});
-    }
+    send_replies(a.reference, *email,
+                 {result.decision.replies.begin() + 1, result.decision.replies.end()},
+                 event_dedupe_key(a), 1);
     return teams::invoke_card_response(card);
 }
 

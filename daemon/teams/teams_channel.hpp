@@ -44,8 +44,13 @@ class teams_channel {
     // The sender's email, or nullopt after a refusal was sent (other tenant, unknown person).
     std::optional<std::string> identify(const teams::inbound_activity& a);
     handle_result decide(const teams::inbound_activity& a, const std::string& email);
+    // Sends the answers in the chat they belong to; one the connector refuses now is committed
+    // to the outbox (keyed by the event's dedupe key and the answer's index), never dropped.
     void send_replies(const teams::conversation_reference& ref, const std::string& email,
-                      const std::vector<bot::message>& replies);
+                      const std::vector<bot::message>& replies, const std::string& dedupe_key,
+                      std::size_t first_index);
+    void hand_to_outbox(const std::string& email, const bot::message& m,
+                        const std::string& dedupe_key);
     void count(const teams::inbound_activity& a);
 
     teams_settings cfg_;

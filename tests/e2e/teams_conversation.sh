@@ -169,6 +169,32 @@ drive "$msg" > /dev/null; sleep 0.5; drive "$msg" > /dev/null; sleep 0.5
     || { sent_texts >&2; fail "duplicate handled twice"; }
 [ "$(sql "select count(*) from cases")" = "$cases_before" ] || fail "the duplicate changed cases"
 
+# 5b. The connector refuses the answer (503, come back in 30 s): the committed decision's answer goes to the outbox
+# and reaches Kari when the connector takes it, instead of being dropped.
+curl -sf -X POST -H 'Content-Type: application/json' \
+    --data '{"path":"personal-29%3Auser-1/activities$","method":"POST","count":1,"status":503,"retry_after":"30"}' \
+    "$CONTROL/control/connector/fault" > /dev/null
+answered() {  # answered: POSTs to Kari's chat the connector accepted with the help text
+    curl -sf "$CONTROL/control/connector/requests" | python3 -c '
+import json, sys
+print(sum(1 for r in json.load(sys.stdin)
+          if r["method"] == "POST" and "personal-29%3Auser-1/activities" in r["path"]
+          and 200 <= r["status"] < 300 and "meld avvik" in (r.get("body") or "").lower()))'
+}
+help_before=$(answered)
+drive "{\"bot_url\":\"$BOT\",\"template\":\"message\",\"params\":{\"user\":$KARI,\"text\":\"hjelp\"}}" > /dev/null
+for _ in $(seq 1 100); do
+    [ "$(answered)" -gt "$help_before" ] && break
+    sleep 0.1
+done
+[ "$(answered)" -gt "$help_before" ] \
+    && ok "an answer the connector refused (503) reaches the person later through the outbox" \
+    || { curl -sf "$CONTROL/control/connector/requests" | python3 -c '
+import json, sys
+for r in json.load(sys.stdin):
+    if "user-1" in r["path"]: print(r["method"], r["path"], r["status"], (r.get("body") or "")[:80])' >&2
+         tail -5 "$T/serve.err" >&2; fail "the refused answer was lost"; }
+
 # 6. The leader presses «Motta» on the card: the invoke is answered with the updated card after
 # the commit, and the deputy's copy of the card is updated in place (PUT).
 action=$(curl -sf "$CONTROL/control/connector/conversations" | python3 -c '

@@ -396,6 +396,22 @@ TEST_CASE_METHOD(store_fixture, "the outbox hands out due rows and records their
     CHECK(retry[0].created_at == t0);
 }
 
+TEST_CASE_METHOD(store_fixture,
+                 "an answer meant for the chat it was asked in keeps that channel in the outbox",
+                 "[store]") {
+    bot::decision d;
+    bot::message m;
+    m.title = "Svar";
+    // Per prefers email, but asked in Teams: the answer waits for Teams, not for his mailbox.
+    d.notifications = {{"per@k.no", m, true, "teams:reply:1", bot::channel::teams},
+                       {"per@k.no", m, false, "notice:1"}};
+    s.apply(d, "per@k.no", bot::channel::teams, t0);
+    const auto teams = s.due_outbox(t0, bot::channel::teams, std::string{"per@k.no"}, 10);
+    REQUIRE(teams.size() == 1);
+    CHECK(teams[0].dedupe_key == "teams:reply:1");
+    CHECK(s.due_outbox(t0, bot::channel::email, std::string{"per@k.no"}, 10).size() == 1);
+}
+
 TEST_CASE_METHOD(store_fixture, "a notification to an unknown or inactive person is audited",
                  "[store]") {
     auto org = small_org();
