@@ -40,11 +40,8 @@ PASS_=${IMAP_PASS:-secret}
 TOKEN_=${IMAP_XOAUTH2_TOKEN:-test-access-token}
 
 if ! command -v dovecot >/dev/null || [[ ! -x /usr/lib/dovecot/imap ]]; then
-  export DEBIAN_FRONTEND=noninteractive
-  # the package may try to start the system dovecot on 0.0.0.0:143; in a
-  # container policy-rc.d normally forbids that. We never use that instance.
-  apt-get install -y --no-install-recommends dovecot-imapd openssl >&2 \
-    || { apt-get update >&2 && apt-get install -y --no-install-recommends dovecot-imapd openssl >&2; }
+  echo "start-dovecot: dovecot-imapd is missing; run scripts/install-deps.sh" >&2
+  exit 2
 fi
 
 mkdir -p "$DIR"

@@ -31,9 +31,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PY=/usr/bin/python3
 
 if ! "$PY" -c 'import aiosmtpd' 2>/dev/null; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y --no-install-recommends python3-aiosmtpd openssl >&2 \
-    || { apt-get update >&2 && apt-get install -y --no-install-recommends python3-aiosmtpd openssl >&2; }
+  echo "start-smtp-sink: python3-aiosmtpd is missing; run scripts/install-deps.sh" >&2
+  exit 2
 fi
 
 mkdir -p "$DIR/mail" "$DIR/tls"
