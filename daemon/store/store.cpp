@@ -134,18 +134,23 @@ void store::apply_in_transaction(const bot::decision& d, const std::string& acto
         std::int64_t case_id = c.id;
         if (c.id == 0) {
             auto& s = db_.cached(
-                "INSERT INTO cases (human_id, year, seq, kind, category, unit_id, "
+                "INSERT INTO cases (id, human_id, year, seq, kind, category, unit_id, "
                 "reporter_email, description, occurred, immediate_action, state, "
                 "probability, consequence, authority, authority_note, conclusion, "
                 "created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            s.bind_all(c.human_id, c.year, c.seq, bot::to_string(c.kind), bot::to_string(c.cat),
-                       c.unit_id, c.reporter_email, c.description, c.occurred, c.immediate_action,
-                       bot::to_string(c.state), probability, consequence,
-                       bot::to_string(c.authority), c.authority_note, c.conclusion,
-                       to_unix(created), to_unix(updated))
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            if (c.seq < 1 || c.seq >= detail::cases_per_year) {
+                throw store_error(db_.path().string() + ": cannot file case " + c.human_id +
+                                      ": its number must be between 1 and 999999",
+                                  0, 0);
+            }
+            s.bind_all(detail::case_rowid(c.year, c.seq), c.human_id, c.year, c.seq,
+                       bot::to_string(c.kind), bot::to_string(c.cat), c.unit_id, c.reporter_email,
+                       c.description, c.occurred, c.immediate_action, bot::to_string(c.state),
+                       probability, consequence, bot::to_string(c.authority), c.authority_note,
+                       c.conclusion, to_unix(created), to_unix(updated))
                 .run();
-            case_id = db_.last_insert_rowid();
+            case_id = detail::case_rowid(c.year, c.seq);
         } else {
             auto& s = db_.cached(
                 "UPDATE cases SET human_id = ?, year = ?, seq = ?, kind = ?, category = ?, "
@@ -183,16 +188,18 @@ void store::apply_in_transaction(const bot::decision& d, const std::string& acto
     }
 
     auto& event = db_.cached(
-        "INSERT INTO case_events (case_id, at, actor_email, via, kind, detail) "
-        "SELECT id, ?, ?, ?, ?, ? FROM cases WHERE year = ? AND seq = ? AND human_id = ?");
+        "INSERT INTO case_events (case_id, n, at, actor_email, via, kind, detail) "
+        "SELECT c.id, (SELECT COALESCE(MAX(n), 0) + 1 FROM case_events WHERE case_id = c.id), "
+        "?, ?, ?, ?, ? FROM cases c WHERE c.id = ? AND c.human_id = ?");
     for (const auto& e : d.events) {
         const auto at = e.at == std::chrono::sys_seconds{} ? now : e.at;
         event.reset();
         const auto number = detail::parse_case_number(e.case_human_id);
         event
             .bind_all(to_unix(at), e.actor_email, bot::to_string(e.via), e.kind, e.detail,
-                      number ? std::optional<int>{number->year} : std::nullopt,
-                      number ? std::optional<int>{number->seq} : std::nullopt, e.case_human_id)
+                      number ? std::optional{detail::case_rowid(number->year, number->seq)}
+                             : std::nullopt,
+                      e.case_human_id)
             .run();
         if (db_.changes() == 0) {
             throw store_error(db_.path().string() + ": cannot record '" + e.kind +
@@ -486,11 +493,15 @@ outbox_stats store::outbox_depth() {
 std::vector<case_report_row> store::report_cases(std::optional<int> year) {
     transaction tx{db_, transaction_mode::deferred};
     detail::sql_view view{db_};
-    auto cases = year ? view.cases_where("WHERE year = ?", [&](statement& s) { s.bind_all(*year); })
+    auto cases = year ? view.cases_where("WHERE id > ? AND id < ?",
+                                         [&](statement& s) {
+                                             s.bind_all(detail::case_rowid(*year, 0),
+                                                        detail::case_rowid(*year + 1, 0));
+                                         })
                       : view.cases_where("", [](statement&) {});
     auto& history = db_.cached(
         "SELECT kind, at, actor_email, via, detail FROM case_events "
-        "WHERE case_id = ? ORDER BY at, id");
+        "WHERE case_id = ? ORDER BY n");
     std::vector<case_report_row> out;
     out.reserve(cases.size());
     for (auto& c : cases) {

@@ -161,8 +161,8 @@ std::optional<bot::deviation_case> sql_view::find_case(const std::string& human_
     if (!number) {
         return std::nullopt;
     }
-    auto found = cases_where("WHERE year = ? AND seq = ? AND human_id = ?", [&](statement& s) {
-        s.bind_all(number->year, number->seq, human_id);
+    auto found = cases_where("WHERE id = ? AND human_id = ?", [&](statement& s) {
+        s.bind_all(case_rowid(number->year, number->seq), human_id);
     });
     if (found.empty()) {
         return std::nullopt;
@@ -188,10 +188,10 @@ std::vector<bot::deviation_case> sql_view::open_cases_in(
 }
 
 int sql_view::next_case_seq(int year) const {
-    auto& s = db_.cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM cases WHERE year = ?");
-    s.bind_all(year);
-    s.step();
-    return s.integer(0);
+    // One seek to the year's last case; MAX(seq) would read every case of the year.
+    auto& s = db_.cached("SELECT seq FROM cases WHERE id > ? AND id < ? ORDER BY id DESC LIMIT 1");
+    s.bind_all(case_rowid(year, 0), case_rowid(year + 1, 0));
+    return s.step() ? s.integer(0) + 1 : 1;
 }
 
 bot::conversation_state sql_view::conversation(const std::string& email, bot::channel via) const {

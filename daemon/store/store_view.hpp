@@ -20,13 +20,19 @@ inline std::chrono::sys_seconds from_unix(std::int64_t s) {
     return std::chrono::sys_seconds{std::chrono::seconds{s}};
 }
 
-// The year and sequence number a human id like AV-2026-0042 was formatted from, to find the
-// case through the (year, seq) index; nullopt when the text has no such form.
+// The year and sequence number a human id like AV-2026-0042 was formatted from; nullopt when
+// the text has no such form.
 struct case_number {
     int year = 0;
     int seq = 0;
 };
 std::optional<case_number> parse_case_number(std::string_view human_id);
+
+// A case's rowid is its number, so a human id finds its row without an index of its own.
+inline constexpr std::int64_t cases_per_year = 1'000'000;
+inline std::int64_t case_rowid(int year, int seq) {
+    return std::int64_t{year} * cases_per_year + seq;
+}
 
 // Reads an enum column written with bot::to_string. Throws store_error naming the file, the
 // table.column and the value when the text is not a known name.
@@ -74,7 +80,7 @@ class sql_view final : public bot::directory, public bot::repository, public bot
     // `bind`), with their measures, ordered by year and sequence.
     template <typename Bind>
     std::vector<bot::deviation_case> cases_where(std::string_view where, Bind bind) const {
-        auto& s = db_.cached(std::string{case_select} + std::string{where} + " ORDER BY year, seq");
+        auto& s = db_.cached(std::string{case_select} + std::string{where} + " ORDER BY id");
         bind(s);
         std::vector<bot::deviation_case> out;
         while (s.step()) {

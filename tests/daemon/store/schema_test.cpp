@@ -81,7 +81,7 @@ TEST_CASE("a new database file is created with the current schema, folder includ
     { store s{{path}}; }
     CHECK(std::filesystem::exists(path));
     CHECK(user_version(path) == latest_schema_version());
-    CHECK(latest_schema_version() == 7);
+    CHECK(latest_schema_version() == 8);
     CHECK(integrity(path) == "ok");
 }
 
@@ -175,7 +175,9 @@ TEST_CASE("a version 2 database is migrated and keeps its dedupe keys and dialog
             "INSERT INTO measures VALUES (4, 1, 'Kjøp matter', 'kari@k.no', '2025-02-01', 'open', "
             "NULL, '', NULL);"
             "INSERT INTO case_events VALUES (9, 4, 1735800000, 'kari@k.no', 'console', 'filed', "
-            "'');");
+            "'');"
+            "INSERT INTO case_events VALUES (10, 4, 1735800000, 'kari@k.no', 'console', "
+            "'received', '');");
         statement conversation{db, "INSERT INTO conversations VALUES (?, ?, ?, ?)"};
         conversation
             .bind_all("kari@k.no", "console",
@@ -198,20 +200,21 @@ TEST_CASE("a version 2 database is migrated and keeps its dedupe keys and dialog
         }
     }
     {
-        // Cases keep one unique index, on (year, seq); the human id is formatted from them.
+        // A case's rowid is its number; no index of its own is needed to find it, and a
+        // second case with the same (year, seq) cannot exist.
         database db{path, open_mode::existing};
-        statement unique{db,
-                         "SELECT group_concat(c.name) FROM pragma_index_list('cases') AS l, "
-                         "pragma_index_info(l.name) AS c WHERE l.\"unique\" = 1"};
-        REQUIRE(unique.step());
-        CHECK(unique.text(0) == "year,seq");
-        CHECK_THROWS_WITH(db.exec("INSERT INTO cases SELECT 5, 'AV-2025-0007x', year, seq, kind, "
-                                  "category, unit_id, reporter_email, description, occurred, "
-                                  "immediate_action, state, probability, consequence, authority, "
-                                  "authority_note, conclusion, created_at, updated_at FROM cases"),
-                          path.string() +
-                              ": cannot run a statement: UNIQUE constraint failed: cases.year, "
-                              "cases.seq");
+        CHECK(db.query_int(
+                  "SELECT count(*) FROM pragma_index_list('cases') WHERE \"unique\" = 1") == 0);
+        CHECK(db.query_int("SELECT id FROM cases WHERE human_id = 'AV-2025-0007'") == 2025000007);
+        CHECK(db.query_int("SELECT count(*) FROM measures WHERE case_id = 2025000007") == 1);
+        CHECK(db.query_int("SELECT count(*) FROM case_events WHERE case_id = 2025000007") == 2);
+        CHECK_THROWS_WITH(
+            db.exec("INSERT INTO cases SELECT 2025000007, 'AV-2025-0007x', year, "
+                    "seq, kind, category, unit_id, reporter_email, description, "
+                    "occurred, immediate_action, state, probability, consequence, "
+                    "authority, authority_note, conclusion, created_at, updated_at "
+                    "FROM cases"),
+            path.string() + ": cannot run a statement: UNIQUE constraint failed: cases.id");
         CHECK(db.query_int("SELECT count(*) FROM pragma_foreign_key_check") == 0);
     }
     s.with_read([](const bot::directory&, const bot::repository& repo) {
@@ -234,7 +237,7 @@ TEST_CASE("a version 2 database is migrated and keeps its dedupe keys and dialog
             const auto c = repo.find_case(r.human_id);
             REQUIRE(c.has_value() == r.found);
             if (c) {
-                CHECK(c->id == 4);
+                CHECK(c->id == 2025000007);
                 REQUIRE(c->measures.size() == 1);
                 CHECK(c->measures[0].text == "Kjøp matter");
             }
@@ -243,8 +246,10 @@ TEST_CASE("a version 2 database is migrated and keeps its dedupe keys and dialog
     });
     const auto report = s.report_cases(2025);
     REQUIRE(report.size() == 1);
-    REQUIRE(report[0].history.size() == 1);
+    // Two lines in the same second keep the order they were written in.
+    REQUIRE(report[0].history.size() == 2);
     CHECK(report[0].history[0].kind == "filed");
+    CHECK(report[0].history[1].kind == "received");
     CHECK(count_rows(path, "inbound_seen") == 1);
     CHECK(s.handle(event("console:old:1", "kari@k.no"), t0,
                    [](const bot::directory&, const bot::repository&) { return bot::decision{}; })
@@ -258,10 +263,12 @@ TEST_CASE("a version 2 database is migrated and keeps its dedupe keys and dialog
     s.handle(event("k1", "kari@k.no"), t0, [](const bot::directory&, const bot::repository&) {
         bot::decision d;
         d.conversation = bot::conversation_state{"file", {{"unit", "solbakken"}}};
-        d.events = {{"AV-2025-0007", {}, "kari@k.no", bot::channel::console, "received", ""}};
+        d.events = {{"AV-2025-0007", {}, "kari@k.no", bot::channel::console, "assessed", ""}};
         return d;
     });
-    CHECK(s.report_cases(2025)[0].history.size() == 2);
+    const auto history = s.report_cases(2025)[0].history;
+    REQUIRE(history.size() == 3);
+    CHECK(history[2].kind == "assessed");
     CHECK(count_rows(path, "inbound_seen") == 2);
     CHECK(count_rows(path, "conversations") == 1);
     s.with_read([](const bot::directory&, const bot::repository& repo) {

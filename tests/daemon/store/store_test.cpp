@@ -259,14 +259,14 @@ TEST_CASE("a process dying inside a transaction leaves the database consistent",
              db.exec("PRAGMA cache_size = 4");  // small cache: pages spill into the WAL file
              db.exec("BEGIN IMMEDIATE");
              statement ins{db,
-                           "INSERT INTO cases (human_id, year, seq, kind, category, unit_id, "
-                           "reporter_email, description, occurred, immediate_action, state, "
-                           "authority, authority_note, conclusion, created_at, updated_at) VALUES "
-                           "(?, 2026, ?, 'avvik', 'hms', 'helse', 'ola@k.no', ?, '', '', 'ny', "
-                           "'none', '', '', 0, 0)"};
+                           "INSERT INTO cases (id, human_id, year, seq, kind, category, "
+                           "unit_id, reporter_email, description, occurred, immediate_action, "
+                           "state, authority, authority_note, conclusion, created_at, updated_at) "
+                           "VALUES (2026000000 + ?, ?, 2026, ?, 'avvik', 'hms', 'helse', "
+                           "'ola@k.no', ?, '', '', 'ny', 'none', '', '', 0, 0)"};
              for (int i = 1; i <= 2000; ++i) {
                  ins.reset();
-                 ins.bind_all(human_id(2026, i), i, std::string(500, 'x')).run();
+                 ins.bind_all(i, human_id(2026, i), i, std::string(500, 'x')).run();
              }
              _exit(0);
          }},
