@@ -94,6 +94,40 @@ store::store(const store_options& options) : db_(open_database(options)) {}
 handle_result store::handle(const bot::inbound_event& ev, std::chrono::sys_seconds now,
                             const decide_fn& decide) {
     transaction tx{db_, transaction_mode::immediate};
+    auto result = handle_in_transaction(ev, now, decide);
+    tx.commit();
+    return result;
+}
+
+std::vector<store::batch_outcome> store::handle_many(const std::vector<batch_item>& items,
+                                                     std::chrono::sys_seconds now) {
+    std::vector<batch_outcome> out(items.size());
+    try {
+        transaction tx{db_, transaction_mode::immediate};
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            db_.cached("SAVEPOINT event").run();
+            try {
+                out[i].result = handle_in_transaction(*items[i].ev, now, *items[i].decide);
+                db_.cached("RELEASE event").run();
+            } catch (...) {
+                out[i].error = std::current_exception();
+                db_.reset_cached();  // a statement the failure interrupted must not stay active
+                db_.cached("ROLLBACK TO event").run();
+                db_.cached("RELEASE event").run();
+            }
+        }
+        tx.commit();
+    } catch (...) {
+        const auto failed = std::current_exception();
+        for (auto& o : out) {
+            o = batch_outcome{{}, failed};
+        }
+    }
+    return out;
+}
+
+handle_result store::handle_in_transaction(const bot::inbound_event& ev,
+                                           std::chrono::sys_seconds now, const decide_fn& decide) {
     if (!ev.dedupe_key.empty()) {
         auto& seen = db_.cached("SELECT 1 FROM inbound_seen WHERE dedupe_key = ?");
         seen.bind_all(ev.dedupe_key);
@@ -108,7 +142,6 @@ handle_result store::handle(const bot::inbound_event& ev, std::chrono::sys_secon
         auto& seen = db_.cached("INSERT INTO inbound_seen (dedupe_key, at) VALUES (?, ?)");
         seen.bind_all(ev.dedupe_key, to_unix(now)).run();
     }
-    tx.commit();
     return handle_result{false, std::move(decided)};
 }
 

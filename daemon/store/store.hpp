@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -88,6 +89,22 @@ class store {
     handle_result handle(const bot::inbound_event& ev, std::chrono::sys_seconds now,
                          const decide_fn& decide);
 
+    // Several inbound events handled in ONE transaction, in order, each exactly as handle()
+    // would, in a savepoint of its own: an event whose decide throws or whose writes fail is
+    // rolled back alone and its exception is put in its slot; the others commit together, with
+    // one fsync for all (group commit). Each event sees what the ones before it wrote. When the
+    // commit itself fails, every slot holds that failure and nothing was written.
+    struct batch_item {
+        const bot::inbound_event* ev = nullptr;
+        const decide_fn* decide = nullptr;
+    };
+    struct batch_outcome {
+        handle_result result;
+        std::exception_ptr error;  // set when this event was rolled back
+    };
+    std::vector<batch_outcome> handle_many(const std::vector<batch_item>& items,
+                                           std::chrono::sys_seconds now);
+
     // Applies a decision that no inbound event caused (the scheduler's reminders), in one
     // transaction, acting as `actor` on `via`. Throws store_error; nothing is written then.
     void apply(const bot::decision& d, const std::string& actor, bot::channel via,
@@ -139,6 +156,8 @@ class store {
     database& db() noexcept { return db_; }
 
   private:
+    handle_result handle_in_transaction(const bot::inbound_event& ev, std::chrono::sys_seconds now,
+                                        const decide_fn& decide);
     void apply_in_transaction(const bot::decision& d, const std::string& actor, bot::channel via,
                               std::chrono::sys_seconds now);
 
