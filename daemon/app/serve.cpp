@@ -69,8 +69,11 @@ int run_serve(app& a) {
     // Teams: POST /api/messages when [teams] enabled = true.
     std::unique_ptr<teams_channel> teams;
     if (a.cfg.teams.enabled) {
-        teams = std::make_unique<teams_channel>(a.cfg.teams, *a.db, a.brain, metrics,
-                                                [&worker] { worker.wake(); });
+        teams = std::make_unique<teams_channel>(
+            a.cfg.teams, *a.db, a.brain, metrics, [&worker] { worker.wake(); },
+            [ex = store_thread.get_executor()](std::function<void()> f) {
+                net::post(ex, std::move(f));
+            });
         route_list.push_back(
             teams_messages_route(teams_hooks(*teams, store_thread.get_executor())));
     }

@@ -39,6 +39,16 @@ std::string_view kind_name(teams::activity_kind k) {
     return "ignored";
 }
 
+std::string describe(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        return e.what();
+    } catch (...) {
+        return "unknown error";
+    }
+}
+
 std::string event_dedupe_key(const teams::inbound_activity& a) {
     return "teams:" + teams::activity_dedupe_key(a);
 }
@@ -52,9 +62,11 @@ bot::message text_message(std::string text) {
 }  // namespace
 
 teams_channel::teams_channel(const teams_settings& cfg, store& db, const bot::bot& brain,
-                             metrics_registry& metrics, std::function<void()> on_notifications)
+                             metrics_registry& metrics, std::function<void()> on_notifications,
+                             group_commit::post_fn post_to_store_thread)
     : cfg_(cfg),
       db_(db),
+      commits_(db, std::move(post_to_store_thread), [] { return now_seconds(); }),
       brain_(brain),
       metrics_(metrics),
       on_notifications_(std::move(on_notifications)),
@@ -120,8 +132,8 @@ std::optional<std::string> teams_channel::identify(const teams::inbound_activity
     return std::nullopt;
 }
 
-handle_result teams_channel::decide(const teams::inbound_activity& a, const std::string& email) {
-    teams_store{db_}.upsert_reference(a.reference, email, now_seconds());
+bot::inbound_event teams_channel::event_of(const teams::inbound_activity& a,
+                                           const std::string& email) {
     bot::inbound_event ev;
     ev.sender_email = email;
     ev.via = bot::channel::teams;
@@ -130,13 +142,29 @@ handle_result teams_channel::decide(const teams::inbound_activity& a, const std:
     ev.text = a.text;
     ev.action_verb = a.verb;
     ev.action_data = a.data;
-    const auto now = now_seconds();
-    auto result = db_.handle(ev, now, [&](const bot::directory& d, const bot::repository& r) {
+    return ev;
+}
+
+store::decide_fn teams_channel::decider(const teams::inbound_activity& a, const std::string& email,
+                                        const bot::inbound_event& ev) {
+    // The conversation reference is kept in the same transaction as the decision.
+    return [this, ref = a.reference, email, ev](const bot::directory& d, const bot::repository& r) {
+        const auto now = now_seconds();
+        teams_store{db_}.upsert_reference(ref, email, now);
         return brain_.decide(ev, d, r, now);
-    });
+    };
+}
+
+void teams_channel::committed(const handle_result& result) {
     if (!result.duplicate && !result.decision.notifications.empty() && on_notifications_) {
         on_notifications_();
     }
+}
+
+handle_result teams_channel::decide(const teams::inbound_activity& a, const std::string& email) {
+    const auto ev = event_of(a, email);
+    auto result = db_.handle(ev, now_seconds(), decider(a, email, ev));
+    committed(result);
     return result;
 }
 
@@ -194,11 +222,22 @@ void teams_channel::handle(const teams::inbound_activity& a) {
                 if (!email) {
                     return;
                 }
-                const auto result = decide(a, *email);
-                if (!result.duplicate) {
-                    send_replies(a.reference, *email, result.decision.replies, event_dedupe_key(a),
-                                 0);
-                }
+                // Committed with whatever else arrived meanwhile; answered after that commit.
+                auto ev = event_of(a, *email);
+                auto decide_it = decider(a, *email, ev);
+                commits_.submit(std::move(ev), std::move(decide_it),
+                                [this, ref = a.reference, who = *email, key = event_dedupe_key(a)](
+                                    handle_result result, std::exception_ptr error) {
+                                    if (error) {
+                                        log::error("teams: an activity could not be handled: " +
+                                                   describe(error));
+                                        return;
+                                    }
+                                    committed(result);
+                                    if (!result.duplicate) {
+                                        send_replies(ref, who, result.decision.replies, key, 0);
+                                    }
+                                });
                 return;
             }
             default:

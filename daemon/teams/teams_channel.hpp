@@ -20,6 +20,7 @@
 #include "daemon/config/settings.hpp"
 #include "daemon/http/http_client.hpp"
 #include "daemon/http/metrics.hpp"
+#include "daemon/store/group_commit.hpp"
 #include "daemon/store/store.hpp"
 #include "daemon/teams/messages_endpoint.hpp"
 
@@ -28,8 +29,11 @@ namespace kv::daemon {
 class teams_channel {
   public:
     // `on_notifications` is called after a commit that enqueued notifications (wakes delivery).
+    // `post_to_store_thread` runs a function on the store thread: messages are committed there
+    // in groups (group_commit), each answered after the commit that holds it.
     teams_channel(const teams_settings& cfg, store& db, const bot::bot& brain,
-                  metrics_registry& metrics, std::function<void()> on_notifications);
+                  metrics_registry& metrics, std::function<void()> on_notifications,
+                  group_commit::post_fn post_to_store_thread);
     ~teams_channel();
 
     teams::auth_result authenticate(std::string_view authorization, std::string_view service_url,
@@ -43,6 +47,10 @@ class teams_channel {
   private:
     // The sender's email, or nullopt after a refusal was sent (other tenant, unknown person).
     std::optional<std::string> identify(const teams::inbound_activity& a);
+    static bot::inbound_event event_of(const teams::inbound_activity& a, const std::string& email);
+    store::decide_fn decider(const teams::inbound_activity& a, const std::string& email,
+                             const bot::inbound_event& ev);
+    void committed(const handle_result& result);
     handle_result decide(const teams::inbound_activity& a, const std::string& email);
     // Sends the answers in the chat they belong to; one the connector refuses now is committed
     // to the outbox (keyed by the event's dedupe key and the answer's index), never dropped.
@@ -55,6 +63,7 @@ class teams_channel {
 
     teams_settings cfg_;
     store& db_;
+    group_commit commits_;
     const bot::bot& brain_;
     metrics_registry& metrics_;
     std::function<void()> on_notifications_;

@@ -1,60 +1,16 @@
 #include "daemon/store/group_commit.hpp"
 
 #include <catch2/catch.hpp>
-#include <condition_variable>
-#include <deque>
 #include <future>
-#include <mutex>
 #include <set>
 #include <stdexcept>
 #include <thread>
 
 #include "tests/daemon/store/store_fixture.hpp"
+#include "tests/support/task_thread.hpp"
 
 namespace kv::daemon::test {
 namespace {
-
-// The store's thread: runs posted functions one at a time, in order.
-class store_thread {
-  public:
-    store_thread() : worker_([this] { loop(); }) {}
-    ~store_thread() {
-        post({});
-        worker_.join();
-    }
-    store_thread(const store_thread&) = delete;
-    store_thread& operator=(const store_thread&) = delete;
-
-    // An empty function stops the thread after what was posted before it.
-    void post(std::function<void()> f) {
-        {
-            const std::lock_guard lock{mutex_};
-            tasks_.push_back(std::move(f));
-        }
-        wake_.notify_one();
-    }
-
-  private:
-    void loop() {
-        for (;;) {
-            std::function<void()> f;
-            {
-                std::unique_lock lock{mutex_};
-                wake_.wait(lock, [this] { return !tasks_.empty(); });
-                f = std::move(tasks_.front());
-                tasks_.pop_front();
-            }
-            if (!f) {
-                return;
-            }
-            f();
-        }
-    }
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    std::deque<std::function<void()>> tasks_;
-    std::thread worker_;
-};
 
 // Files the next case of 2026 for ola@k.no, with a notification to the unit's leader.
 store::decide_fn file_case() {
@@ -85,7 +41,7 @@ TEST_CASE("events queued while the store is busy are committed together, each an
     const auto path = tmp.path() / "kv.db";
     store s{{path}};
     s.sync_organisation(small_org(), t0);
-    store_thread thread;
+    kv::test::task_thread thread;
     group_commit commits{s, [&thread](std::function<void()> f) { thread.post(std::move(f)); },
                          [] { return t0; }};
 
@@ -130,7 +86,7 @@ TEST_CASE("an event that fails in a group is rolled back alone", "[store][group-
     const auto path = tmp.path() / "kv.db";
     store s{{path}};
     s.sync_organisation(small_org(), t0);
-    store_thread thread;
+    kv::test::task_thread thread;
     group_commit commits{s, [&thread](std::function<void()> f) { thread.post(std::move(f)); },
                          [] { return t0; }};
 
@@ -184,7 +140,7 @@ TEST_CASE("a lone event is committed at once, one transaction each", "[store][gr
     const auto path = tmp.path() / "kv.db";
     store s{{path}};
     s.sync_organisation(small_org(), t0);
-    store_thread thread;
+    kv::test::task_thread thread;
     group_commit commits{s, [&thread](std::function<void()> f) { thread.post(std::move(f)); },
                          [] { return t0; }};
     for (int i = 0; i < 3; ++i) {
