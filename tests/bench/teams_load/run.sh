@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Teams load benchmark, run by hand (not a timed test): the real `kvalitetsvakt serve` and a
 # minimal Bot Framework SDK echo bot (npm botbuilder, pinned), both with authentication on against
-# the same channel emulator, loaded on loopback with validly signed message activities; then card
-# button presses (invokes) on Kvalitetsvakt. Prints requests/s, p50/p99, p99 at 1,000 requests/s,
-# peak RSS, the ratios, and the invoke round trip.
+# the same channel emulator, loaded on loopback with validly signed message activities, and card
+# button presses (invokes) on Kvalitetsvakt, measured first while it is quiet. Prints the invoke
+# round trip, then requests/s, p50/p99, p99 at 1,000 requests/s, peak RSS, and the ratios.
 # Usage: bash tests/bench/teams_load/run.sh <build-dir> [seconds per phase, default 10]
 #        [people writing, each in their own 1:1 chat, default 400]
 # Use an optimised build (make's build-bench, or build/ with RelWithDebInfo).
