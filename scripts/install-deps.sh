@@ -17,6 +17,8 @@ packages=(
 # Node from NodeSource bundles npm (and conflicts with Debian's npm): only ask for npm if absent.
 packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
+# Headless Chromium renders the Teams cards to PNG in the card test (tests/teams/cards).
+packages+=(chromium)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -12,6 +12,7 @@ namespace {
 using json = nlohmann::json;
 
 constexpr std::string_view card_content_type = "application/vnd.microsoft.card.adaptive";
+constexpr std::size_t max_actions_per_set = 5;
 constexpr std::string_view shortened_marker = " … (forkortet – se hele saken i Kvalitetsvakt)";
 
 json action_data(const bot::message& m, const bot::action& a, std::size_t slot) {
@@ -109,7 +110,16 @@ json card_json(const bot::message& m, const card_options& options) {
                                {"title", a.label},
                                {"card", {{"type", "AdaptiveCard"}, {"body", std::move(inner)}}}});
         }
-        body.push_back({{"type", "ActionSet"}, {"actions", std::move(actions)}});
+        // An ActionSet holds at most max_actions_per_set actions (the host config's maxActions);
+        // clients drop the rest, so longer lists continue in the next ActionSet.
+        for (std::size_t first = 0; first < actions.size(); first += max_actions_per_set) {
+            const auto last = std::min(actions.size(), first + max_actions_per_set);
+            json row = json::array();
+            for (std::size_t i = first; i < last; ++i) {
+                row.push_back(std::move(actions[i]));
+            }
+            body.push_back({{"type", "ActionSet"}, {"actions", std::move(row)}});
+        }
     }
     if (body.empty()) {
         body.push_back({{"type", "TextBlock"}, {"text", " "}, {"wrap", true}});
