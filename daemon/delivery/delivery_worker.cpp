@@ -130,16 +130,15 @@ void delivery_worker::settle(store& db, const outbox_item& item, const delivery_
             options_.on_outcome(item.via, result);
         }
     };
-    auto fall_back = [&](const std::string& why) {
-        db.reroute_outbox(item.id, options_.fallback, why, t);
-        log::warn(describe(item) + ": handed to " + std::string{bot::to_string(options_.fallback)} +
-                  ": " + why);
+    auto fall_back = [&](bot::channel to, const std::string& why) {
+        db.reroute_outbox(item.id, to, why, t);
+        log::warn(describe(item) + ": handed to " + std::string{bot::to_string(to)} + ": " + why);
         ++counts.rerouted;
         report("fallback");
     };
     auto give_up = [&](const std::string& why) {
         if (can_fall_back) {
-            fall_back(why);
+            fall_back(options_.fallback, why);
             return;
         }
         db.mark_attempt_failed(item.id, why, t, true);
@@ -154,13 +153,15 @@ void delivery_worker::settle(store& db, const outbox_item& item, const delivery_
             ++counts.delivered;
             report("delivered");
             return;
-        case status::use_fallback:
-            if (can_fall_back) {
-                fall_back(outcome.error);
+        case status::use_fallback: {
+            const auto to = outcome.fallback_to.value_or(options_.fallback);
+            if (to != item.via && (to == bot::channel::console || senders_.count(to) != 0)) {
+                fall_back(to, outcome.error);
             } else {
                 give_up(outcome.error);
             }
             return;
+        }
         case status::failed_permanently:
             give_up(outcome.error);
             return;

@@ -5,8 +5,10 @@
 #include "adapters/email/links/signing.hpp"
 #include "adapters/email/smtp/eml_folder.hpp"
 #include "adapters/email/smtp/smtp_client.hpp"
+#include "daemon/store/email_inbound.hpp"
 #include "daemon/store/email_links.hpp"
 #include "daemon/store/email_threads.hpp"
+#include "daemon/store/teams_store.hpp"
 
 namespace kv::daemon {
 namespace {
@@ -115,6 +117,19 @@ delivery_outcome email_sender::deliver_or_throw(const outbox_item& item) {
     using status = delivery_outcome::status;
     const auto now = options_.clock();
     const std::string recipient = item.recipient_email;
+    if (const auto failing = find_failing_address(db_.db(), recipient)) {
+        bot::channel to = bot::channel::console;
+        if (options_.teams_delivers) {
+            teams_store teams{db_};
+            if (teams.personal_reference(recipient) || teams.any_reference(recipient)) {
+                to = bot::channel::teams;
+            }
+        }
+        return {status::use_fallback, std::nullopt,
+                "the address bounced" +
+                    (failing->status.empty() ? std::string{} : " (" + failing->status + ")"),
+                to};
+    }
     const std::string seed = "outbox\n" + std::to_string(item.id) + "\n" +
                              std::to_string(item.created_at.time_since_epoch().count()) + "\n" +
                              recipient;
@@ -232,8 +247,9 @@ class owning_email_sender final : public channel_sender {
                 db_ = std::make_unique<store>(store_options{
                     cfg_.store.database, cfg_.store.synchronous_full, cfg_.store.busy_timeout_ms});
                 transport_ = make_mail_transport(cfg_.email);
-                inner_ = std::make_unique<email_sender>(*db_, *transport_,
-                                                        email_sender_options_from(cfg_.email));
+                auto options = email_sender_options_from(cfg_.email);
+                options.teams_delivers = cfg_.teams.enabled;
+                inner_ = std::make_unique<email_sender>(*db_, *transport_, std::move(options));
             } catch (const std::exception& e) {
                 inner_.reset();
                 transport_.reset();
