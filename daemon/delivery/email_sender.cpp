@@ -80,8 +80,14 @@ std::unique_ptr<email::mail_transport> make_mail_transport(const email_settings&
     smtp.ca_file = s.smtp_ca_file;
     smtp.username = s.smtp_user;
     smtp.password = s.smtp_password;
-    if (s.smtp_auth == "xoauth2" || (s.smtp_auth == "auto" && !s.smtp_xoauth2_token.empty())) {
-        smtp.xoauth2_token = s.smtp_xoauth2_token;
+    const bool have_token = !s.smtp_xoauth2_token.empty() || !s.oauth2_token_file.empty();
+    if (s.smtp_auth == "xoauth2" || (s.smtp_auth == "auto" && have_token)) {
+        // A token file, when given, wins over a fixed token: it is the one kept fresh.
+        if (s.oauth2_token_file.empty()) {
+            smtp.xoauth2_token = s.smtp_xoauth2_token;
+        } else {
+            smtp.xoauth2_token_file = s.oauth2_token_file;
+        }
         smtp.login_options = "AUTH=XOAUTH2";
     } else if (s.smtp_auth == "plain") {
         smtp.login_options = "AUTH=PLAIN";

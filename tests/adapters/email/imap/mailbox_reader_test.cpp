@@ -1,6 +1,8 @@
 #include "adapters/email/imap/mailbox_reader.hpp"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "tests/adapters/email/fixture_files.hpp"
@@ -149,5 +151,27 @@ TEST_CASE("IDLE wakes the reader when mail arrives, long before the poll interva
     REQUIRE(woke);
     CHECK(took < std::chrono::seconds{10});
     CHECK(reader.idle_wakeups() >= 1);
+    CHECK(server.count("Behandlet") == 1);
+}
+
+TEST_CASE("IMAP logs in with the token the token file holds when it connects", "[email]") {
+    dovecot_server server;
+    server.deliver(read_fixture("reply-gmail-nb.eml"));
+    const auto token_path = std::filesystem::path(server.ca_file()).parent_path() / "kv-token";
+    auto o = options_for(server, true, "xoauth2");
+    o.credentials.xoauth2_token.clear();
+    o.xoauth2_token_file = token_path;
+    std::size_t handled = 0;
+    mailbox_reader reader(o, [&](const std::string&) {
+        ++handled;
+        return handled_message{message_verdict::processed, ""};
+    });
+    CHECK_THROWS_WITH(reader.run_once(), "XOAUTH2 token file " + token_path.string() +
+                                             ": cannot be read (missing or no permission)");
+    std::ofstream(token_path) << "expired-token\n";
+    CHECK_THROWS(reader.run_once());
+    std::ofstream(token_path) << std::string(dovecot_server::token) << "\n";
+    CHECK(reader.run_once() == 1);
+    CHECK(handled == 1);
     CHECK(server.count("Behandlet") == 1);
 }
