@@ -11,6 +11,7 @@ namespace kv::daemon {
 namespace {
 
 constexpr int batch_size = 100;
+constexpr int max_handovers = 3;
 
 std::string describe(const outbox_item& item) {
     return "outbox " + std::to_string(item.id) + " (" + std::string{bot::to_string(item.via)} + ")";
@@ -149,12 +150,17 @@ void delivery_worker::settle(store& db, const outbox_item& item, const delivery_
 
     switch (outcome.result) {
         case status::delivered:
+            handovers_.erase(item.id);
             db.mark_delivered(item.id, t);
             ++counts.delivered;
             report("delivered");
             return;
         case status::use_fallback: {
-            const auto to = outcome.fallback_to.value_or(options_.fallback);
+            auto to = outcome.fallback_to.value_or(options_.fallback);
+            if (++handovers_[item.id] > max_handovers || to == bot::channel::console) {
+                handovers_.erase(item.id);
+                to = bot::channel::console;
+            }
             if (to != item.via && (to == bot::channel::console || senders_.count(to) != 0)) {
                 fall_back(to, outcome.error);
             } else {
