@@ -22,8 +22,18 @@ void mailbox_reader::log_in(imap_session& session) {
         throw imap_error(fresh.error);
     }
     auto credentials = options_.credentials;
-    credentials.xoauth2_token = std::move(fresh.token);
+    credentials.xoauth2_token = fresh.token;
+    logged_in_token_ = std::move(fresh.token);
     session.authenticate(credentials);
+}
+
+bool mailbox_reader::token_changed() {
+    if (!tokens_) {
+        return false;
+    }
+    // A file that is unreadable right now does not end a session that works.
+    const auto now = tokens_->current();
+    return now.ok() && now.token != logged_in_token_;
 }
 
 void mailbox_reader::log(const std::string& line) const {
@@ -108,6 +118,10 @@ void mailbox_reader::run() {
                     }
                 } else {
                     sleep_while_running(wait);
+                }
+                if (token_changed()) {
+                    log("XOAUTH2 token file changed: connecting again with the new token");
+                    break;
                 }
             }
             session.logout();

@@ -35,7 +35,9 @@ struct mailbox_reader_options {
     imap_credentials credentials;
     // When set, the XOAUTH2 token of each new connection is read from this file (again when it
     // changed; adapters/email/auth/token_file.hpp) instead of credentials.xoauth2_token. A token
-    // that cannot be read fails that connection attempt, logged with the file's name.
+    // that cannot be read fails that connection attempt, logged with the file's name. When the
+    // file holds a new token, run() logs out after the current wait and connects with it, so a
+    // long IDLE session never outlives its token.
     std::filesystem::path xoauth2_token_file;
     std::string folder = "INBOX";
     std::string processed_folder = "Behandlet";
@@ -68,11 +70,13 @@ class mailbox_reader {
   private:
     std::size_t drain(imap_session& session);
     void log_in(imap_session& session);
+    bool token_changed();
     void log(const std::string& line) const;
 
     mailbox_reader_options options_;
     handler on_message_;
     std::optional<token_file> tokens_;
+    std::string logged_in_token_;
     std::atomic<bool> stop_{false};
     std::atomic<std::size_t> rounds_{0};
     std::atomic<std::size_t> idle_wakeups_{0};
