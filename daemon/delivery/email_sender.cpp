@@ -255,6 +255,11 @@ class owning_email_sender final : public channel_sender {
                 transport_ = make_mail_transport(cfg_.email);
                 auto options = email_sender_options_from(cfg_.email);
                 options.teams_delivers = cfg_.teams.enabled;
+                if (!cfg_.email.oauth2_token_file.empty()) {
+                    // A refused token is most likely one that just expired, and the file gets
+                    // its successor within minutes: look again soon, with the usual backoff.
+                    options.retry_after_setup_failure = std::chrono::minutes{1};
+                }
                 inner_ = std::make_unique<email_sender>(*db_, *transport_, std::move(options));
             } catch (const std::exception& e) {
                 inner_.reset();

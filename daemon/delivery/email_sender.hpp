@@ -30,6 +30,7 @@ struct email_sender_options {
     std::chrono::days link_lifetime{14};
     // How long to wait before trying again when the server refuses our login or TLS cannot be
     // set up: an operator has to fix something, retrying every few seconds helps nobody.
+    // make_email_sender makes it 1 minute with an oauth2_token_file, which is kept fresh.
     std::chrono::seconds retry_after_setup_failure{15 * 60};
     // Whether Teams delivers (teams.enabled): a person whose address bounced is then handed to
     // Teams when we have a conversation with them; otherwise to the console channel.
