@@ -343,11 +343,15 @@ void read_email_outbound(table_reader& r, email_settings& s) {
     if (auto token = r.get_string("smtp_xoauth2_token")) {
         s.smtp_xoauth2_token = *token;
     }
+    if (auto file = r.get_string("oauth2_token_file")) {
+        s.oauth2_token_file = *file;
+    }
     if (auto auth = r.get_choice("smtp_auth", {"auto", "plain", "login", "xoauth2"})) {
         s.smtp_auth = *auth;
-        if (*auth == "xoauth2" && s.smtp_xoauth2_token.empty()) {
+        if (*auth == "xoauth2" && s.smtp_xoauth2_token.empty() && s.oauth2_token_file.empty()) {
             r.error("smtp_auth",
-                    "\"xoauth2\" needs smtp_xoauth2_token (or smtp_xoauth2_token_env)");
+                    "\"xoauth2\" needs oauth2_token_file or smtp_xoauth2_token (or "
+                    "smtp_xoauth2_token_env)");
         }
     }
     read_email_address(r, "from_address", s.from_address);
@@ -415,9 +419,10 @@ void read_email_inbound(table_reader& r, email_settings& s) {
     }
     if (auto auth = r.get_choice("imap_auth", {"auto", "login", "xoauth2"})) {
         s.imap_auth = *auth;
-        if (*auth == "xoauth2" && s.imap_xoauth2_token.empty()) {
+        if (*auth == "xoauth2" && s.imap_xoauth2_token.empty() && s.oauth2_token_file.empty()) {
             r.error("imap_auth",
-                    "\"xoauth2\" needs imap_xoauth2_token (or imap_xoauth2_token_env)");
+                    "\"xoauth2\" needs oauth2_token_file or imap_xoauth2_token (or "
+                    "imap_xoauth2_token_env)");
         }
     }
     if (auto seconds = r.get_integer("imap_poll_seconds", 5, 3600)) {

@@ -119,6 +119,11 @@ struct email_settings {
     bool trust_m365_internal = false;
     std::size_t max_message_bytes = 10 * 1024 * 1024;
     int answers_per_hour = 20;
+
+    // XOAUTH2 for SMTP and IMAP with a token that is refreshed outside the daemon: the file
+    // holding the current access token, read again for each new connection when it changed.
+    // Empty (default): the fixed smtp_xoauth2_token / imap_xoauth2_token, if any.
+    std::filesystem::path oauth2_token_file;
 };
 
 // [general] organisation: default "organisation.toml"; load_settings() resolves a relative path

@@ -26,6 +26,10 @@ struct delivery_outcome {
     std::optional<std::chrono::seconds> retry_after;
     // Short and free of message content (it is logged and stored in outbox.last_error).
     std::string error;
+    // For use_fallback: the channel that can reach this person, when the sender knows better
+    // than the worker's configured fallback (email hands a bounced address to Teams or the
+    // console). The console channel needs no sender: its rows wait for the person's `chat`.
+    std::optional<bot::channel> fallback_to = std::nullopt;
 };
 
 // One channel's delivery. deliver() runs on the delivery thread and may block on the network

@@ -11,6 +11,7 @@ namespace kv::daemon {
 namespace {
 
 constexpr int batch_size = 100;
+constexpr int max_handovers = 3;
 
 std::string describe(const outbox_item& item) {
     return "outbox " + std::to_string(item.id) + " (" + std::string{bot::to_string(item.via)} + ")";
@@ -130,16 +131,15 @@ void delivery_worker::settle(store& db, const outbox_item& item, const delivery_
             options_.on_outcome(item.via, result);
         }
     };
-    auto fall_back = [&](const std::string& why) {
-        db.reroute_outbox(item.id, options_.fallback, why, t);
-        log::warn(describe(item) + ": handed to " + std::string{bot::to_string(options_.fallback)} +
-                  ": " + why);
+    auto fall_back = [&](bot::channel to, const std::string& why) {
+        db.reroute_outbox(item.id, to, why, t);
+        log::warn(describe(item) + ": handed to " + std::string{bot::to_string(to)} + ": " + why);
         ++counts.rerouted;
         report("fallback");
     };
     auto give_up = [&](const std::string& why) {
         if (can_fall_back) {
-            fall_back(why);
+            fall_back(options_.fallback, why);
             return;
         }
         db.mark_attempt_failed(item.id, why, t, true);
@@ -150,17 +150,24 @@ void delivery_worker::settle(store& db, const outbox_item& item, const delivery_
 
     switch (outcome.result) {
         case status::delivered:
+            handovers_.erase(item.id);
             db.mark_delivered(item.id, t);
             ++counts.delivered;
             report("delivered");
             return;
-        case status::use_fallback:
-            if (can_fall_back) {
-                fall_back(outcome.error);
+        case status::use_fallback: {
+            auto to = outcome.fallback_to.value_or(options_.fallback);
+            if (++handovers_[item.id] > max_handovers || to == bot::channel::console) {
+                handovers_.erase(item.id);
+                to = bot::channel::console;
+            }
+            if (to != item.via && (to == bot::channel::console || senders_.count(to) != 0)) {
+                fall_back(to, outcome.error);
             } else {
                 give_up(outcome.error);
             }
             return;
+        }
         case status::failed_permanently:
             give_up(outcome.error);
             return;

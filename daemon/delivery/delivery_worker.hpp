@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -41,6 +42,8 @@ struct delivery_pass {
     int failed = 0;  // given up on
 };
 
+// A row handed over more than max_handovers times (Teams says "use email", email says the
+// address bounced and "use Teams") goes to the console channel, where `chat` shows it.
 // Owns its senders. Thread-safety: start(), wake() and stop() may be called from any thread;
 // run_once() only while the thread is not started (tests, one-shot commands).
 // Failure: a store error in a pass is logged and the pass retried after idle_wait; a sender never
@@ -77,6 +80,9 @@ class delivery_worker {
 
     delivery_worker_options options_;
     std::map<bot::channel, std::unique_ptr<channel_sender>> senders_;
+    // Hand-overs per row since this worker started, to stop two channels that each send the
+    // person to the other from passing a row back and forth.
+    std::map<std::int64_t, int> handovers_;
     std::unique_ptr<store> db_;
     std::thread thread_;
     std::mutex mutex_;

@@ -5,8 +5,10 @@
 #include "adapters/email/links/signing.hpp"
 #include "adapters/email/smtp/eml_folder.hpp"
 #include "adapters/email/smtp/smtp_client.hpp"
+#include "daemon/store/email_inbound.hpp"
 #include "daemon/store/email_links.hpp"
 #include "daemon/store/email_threads.hpp"
+#include "daemon/store/teams_store.hpp"
 
 namespace kv::daemon {
 namespace {
@@ -78,8 +80,14 @@ std::unique_ptr<email::mail_transport> make_mail_transport(const email_settings&
     smtp.ca_file = s.smtp_ca_file;
     smtp.username = s.smtp_user;
     smtp.password = s.smtp_password;
-    if (s.smtp_auth == "xoauth2" || (s.smtp_auth == "auto" && !s.smtp_xoauth2_token.empty())) {
-        smtp.xoauth2_token = s.smtp_xoauth2_token;
+    const bool have_token = !s.smtp_xoauth2_token.empty() || !s.oauth2_token_file.empty();
+    if (s.smtp_auth == "xoauth2" || (s.smtp_auth == "auto" && have_token)) {
+        // A token file, when given, wins over a fixed token: it is the one kept fresh.
+        if (s.oauth2_token_file.empty()) {
+            smtp.xoauth2_token = s.smtp_xoauth2_token;
+        } else {
+            smtp.xoauth2_token_file = s.oauth2_token_file;
+        }
         smtp.login_options = "AUTH=XOAUTH2";
     } else if (s.smtp_auth == "plain") {
         smtp.login_options = "AUTH=PLAIN";
@@ -115,6 +123,19 @@ delivery_outcome email_sender::deliver_or_throw(const outbox_item& item) {
     using status = delivery_outcome::status;
     const auto now = options_.clock();
     const std::string recipient = item.recipient_email;
+    if (const auto failing = find_failing_address(db_.db(), recipient)) {
+        bot::channel to = bot::channel::console;
+        if (options_.teams_delivers) {
+            teams_store teams{db_};
+            if (teams.personal_reference(recipient) || teams.any_reference(recipient)) {
+                to = bot::channel::teams;
+            }
+        }
+        return {status::use_fallback, std::nullopt,
+                "the address bounced" +
+                    (failing->status.empty() ? std::string{} : " (" + failing->status + ")"),
+                to};
+    }
     const std::string seed = "outbox\n" + std::to_string(item.id) + "\n" +
                              std::to_string(item.created_at.time_since_epoch().count()) + "\n" +
                              recipient;
@@ -232,8 +253,14 @@ class owning_email_sender final : public channel_sender {
                 db_ = std::make_unique<store>(store_options{
                     cfg_.store.database, cfg_.store.synchronous_full, cfg_.store.busy_timeout_ms});
                 transport_ = make_mail_transport(cfg_.email);
-                inner_ = std::make_unique<email_sender>(*db_, *transport_,
-                                                        email_sender_options_from(cfg_.email));
+                auto options = email_sender_options_from(cfg_.email);
+                options.teams_delivers = cfg_.teams.enabled;
+                if (!cfg_.email.oauth2_token_file.empty()) {
+                    // A refused token is most likely one that just expired, and the file gets
+                    // its successor within minutes: look again soon, with the usual backoff.
+                    options.retry_after_setup_failure = std::chrono::minutes{1};
+                }
+                inner_ = std::make_unique<email_sender>(*db_, *transport_, std::move(options));
             } catch (const std::exception& e) {
                 inner_.reset();
                 transport_.reset();

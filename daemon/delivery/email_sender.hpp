@@ -30,7 +30,11 @@ struct email_sender_options {
     std::chrono::days link_lifetime{14};
     // How long to wait before trying again when the server refuses our login or TLS cannot be
     // set up: an operator has to fix something, retrying every few seconds helps nobody.
+    // make_email_sender makes it 1 minute with an oauth2_token_file, which is kept fresh.
     std::chrono::seconds retry_after_setup_failure{15 * 60};
+    // Whether Teams delivers (teams.enabled): a person whose address bounced is then handed to
+    // Teams when we have a conversation with them; otherwise to the console channel.
+    bool teams_delivers = false;
     std::function<std::chrono::sys_seconds()> clock;  // empty: the system clock
 };
 
@@ -47,6 +51,9 @@ class email_sender final : public channel_sender {
 
     bot::channel channel() const override { return bot::channel::email; }
 
+    // use_fallback, without mailing, while the recipient's address is marked failing (a bounce
+    // came back for it): to Teams when teams_delivers and a conversation with the person is
+    // stored, else to the console channel.
     // delivered when the server (or the folder) took the mail; retry_later for transient
     // failures (connection, 4xx) and, after retry_after_setup_failure, for login and TLS
     // failures; failed_permanently when the server rejects the recipient or message (5xx) or

@@ -25,6 +25,9 @@ std::optional<email::mailbox_reader_options> mailbox_reader_options_from(const e
     email::mailbox_reader_options o;
     o.endpoint = *endpoint;
     o.credentials = {s.imap_user, s.imap_password, s.imap_xoauth2_token, s.imap_auth};
+    if (s.imap_auth != "login") {
+        o.xoauth2_token_file = s.oauth2_token_file;
+    }
     o.folder = s.imap_folder;
     o.processed_folder = s.imap_processed_folder;
     o.failed_folder = s.imap_failed_folder;

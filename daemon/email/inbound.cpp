@@ -227,9 +227,15 @@ inbound_outcome inbound_mail::handle(std::string_view raw, std::chrono::sys_seco
         o.detail = "already handled as " + seen->outcome;
         return o;
     }
+    // Set once the sender is a known person whose mail our server authenticated: their address
+    // works again, so a failing mark from an earlier bounce is cleared with the outcome.
+    bool sender_verified = false;
     // Writes the outcome and, when allowed, one answer to the sender, in the caller's
     // transaction or its own.
     const auto finish = [&](std::optional<bot::message> answer) {
+        if (sender_verified && clear_failing_address(db, o.from)) {
+            o.detail += "; address no longer marked failing";
+        }
         if (answer && !o.from.empty()) {
             const auto earlier = email_answers_since(db, o.from, now - options_.answers.window);
             if (email::may_answer(earlier, now, options_.answers)) {
@@ -329,6 +335,7 @@ inbound_outcome inbound_mail::handle(std::string_view raw, std::chrono::sys_seco
                      "authenticated by the mail system), so nothing was done. Reply from your own "
                      "work address, use the link in the email, or use Teams.")));
     }
+    sender_verified = true;
     if (m.encrypted) {
         return conclude("not_understood", "encrypted message",
                         text_message(pick(lang,
@@ -369,12 +376,23 @@ inbound_outcome inbound_mail::handle(std::string_view raw, std::chrono::sys_seco
     }
     ev.dedupe_key = "email:" + o.message_id;
     if (!problem.empty()) {
+        // AVVIS and LUKK alone are the commonest slip: say exactly what is missing.
+        const bool missing_text = problem.find("keyword without its text") != std::string::npos;
         return conclude(
             "not_understood", problem,
-            text_message(pick(lang, "Jeg forsto ikke svaret ditt, så ingenting er gjort.",
-                              "I did not understand your reply, so nothing was done.") +
-                             "\n\n" + help_text(lang),
-                         subject_key));
+            text_message(
+                pick(lang, "Jeg forsto ikke svaret ditt, så ingenting er gjort.",
+                     "I did not understand your reply, so nothing was done.") +
+                    (missing_text ? " " + pick(lang,
+                                               "AVVIS må følges av en begrunnelse på samme linje "
+                                               "(for eksempel «AVVIS Mangler risikovurdering»), "
+                                               "og LUKK av en konklusjon.",
+                                               "REJECT must be followed by a reason on the same "
+                                               "line (for example «REJECT The risk assessment is "
+                                               "missing»), and CLOSE by a conclusion.")
+                                  : std::string{}) +
+                    "\n\n" + help_text(lang),
+                subject_key));
     }
 
     const auto result =

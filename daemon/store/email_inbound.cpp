@@ -71,4 +71,10 @@ std::optional<failing_address> find_failing_address(database& db, std::string_vi
     return failing_address{s.text(0), s.text(1), s.text(2), detail::from_unix(s.int64(3))};
 }
 
+bool clear_failing_address(database& db, std::string_view address) {
+    auto& s = db.cached("DELETE FROM email_failing_addresses WHERE address = ?");
+    s.bind_all(address).run();
+    return db.changes() > 0;
+}
+
 }  // namespace kv::daemon

@@ -47,5 +47,7 @@ struct failing_address {
 // Marks `address` as failing (the latest bounce wins).
 void mark_address_failing(database& db, const failing_address& f);
 std::optional<failing_address> find_failing_address(database& db, std::string_view address);
+// Forgets that `address` was failing (mail from it was authenticated since); true when it was.
+bool clear_failing_address(database& db, std::string_view address);
 
 }  // namespace kv::daemon

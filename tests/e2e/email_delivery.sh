@@ -101,5 +101,23 @@ done
 [ "$(sql "select count(*) from outbox where channel = 'email' and state != 'delivered'")" = 0 ] \
     && ok "no email is left behind in the outbox" || fail "left: $(sql "select recipient_email, state, attempts from outbox where channel = 'email'")"
 
+# A bounce for the leader's address: later notifications are not mailed but handed to the
+# console channel (no Teams here), where `chat` shows them, with an audit record.
+sed 's/tidligere\.ansatt@/per.hansen@/g' "$SRC/tests/fixtures/email/bounce-dsn.eml" > "$T/bounce.eml"
+out=$("$KV" --config "$CFG" mail ingest < "$T/bounce.eml")
+expect_contains "$out" "\"outcome\":\"ignored_bounce\"" "mail ingest reads the DSN as a bounce"
+expect_contains "$out" "address marked failing: $PER (5.1.1)" "and marks the leader's address as failing"
+mails_before=$(ls "$T"/smtp/mail/*.eml | wc -l)
+printf 'avvik: Brannalarmen gikk uten grunn på avdeling B i dag kl 06:00\n1\ningen\n1\n' | chat $KARI > /dev/null
+rerouted="select count(*) from outbox where recipient_email = '$PER' and channel = 'console' and state = 'pending' and body like '%AV-$YEAR-0003%'"
+for _ in $(seq 1 100); do [ "$(sql "$rerouted")" = 1 ] && break; sleep 0.1; done
+[ "$(sql "$rerouted")" = 1 ] && ok "the notification to the bounced address is handed to the console channel" \
+    || fail "outbox: $(sql "select recipient_email, channel, state, last_error from outbox where body like '%AV-$YEAR-0003%'")"
+[ "$(ls "$T"/smtp/mail/*.eml | wc -l)" = "$mails_before" ] && ok "and is not sent by email" || fail "a mail went to the bounced address"
+[ "$(sql "select detail from audit where action = 'delivery.fallback' and target = '$PER'")" = "the address bounced (5.1.1)" ] \
+    && ok "the hand-over is audited with the reason" || fail "audit: $(sql "select * from audit where action = 'delivery.fallback'")"
+out=$(chat $PER < /dev/null)
+expect_contains "$out" "AV-$YEAR-0003" "the leader sees the notification in chat"
+
 kill -TERM $SERVE_PID; wait $SERVE_PID || fail "serve did not stop cleanly"
 finish

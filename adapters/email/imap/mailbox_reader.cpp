@@ -6,7 +6,35 @@
 namespace kv::email {
 
 mailbox_reader::mailbox_reader(mailbox_reader_options options, handler on_message)
-    : options_(std::move(options)), on_message_(std::move(on_message)) {}
+    : options_(std::move(options)), on_message_(std::move(on_message)) {
+    if (!options_.xoauth2_token_file.empty()) {
+        tokens_.emplace(options_.xoauth2_token_file);
+    }
+}
+
+void mailbox_reader::log_in(imap_session& session) {
+    if (!tokens_) {
+        session.authenticate(options_.credentials);
+        return;
+    }
+    auto fresh = tokens_->current();
+    if (!fresh.ok()) {
+        throw imap_error(fresh.error);
+    }
+    auto credentials = options_.credentials;
+    credentials.xoauth2_token = fresh.token;
+    logged_in_token_ = std::move(fresh.token);
+    session.authenticate(credentials);
+}
+
+bool mailbox_reader::token_changed() {
+    if (!tokens_) {
+        return false;
+    }
+    // A file that is unreadable right now does not end a session that works.
+    const auto now = tokens_->current();
+    return now.ok() && now.token != logged_in_token_;
+}
 
 void mailbox_reader::log(const std::string& line) const {
     if (options_.log) {
@@ -51,7 +79,7 @@ std::size_t mailbox_reader::drain(imap_session& session) {
 
 std::size_t mailbox_reader::run_once() {
     imap_session session(options_.endpoint, options_.timeout);
-    session.authenticate(options_.credentials);
+    log_in(session);
     session.create_if_missing(options_.processed_folder);
     session.create_if_missing(options_.failed_folder);
     session.select(options_.folder);
@@ -71,7 +99,7 @@ void mailbox_reader::run() {
     while (!stop_) {
         try {
             imap_session session(options_.endpoint, options_.timeout);
-            session.authenticate(options_.credentials);
+            log_in(session);
             session.create_if_missing(options_.processed_folder);
             session.create_if_missing(options_.failed_folder);
             session.select(options_.folder);
@@ -90,6 +118,10 @@ void mailbox_reader::run() {
                     }
                 } else {
                     sleep_while_running(wait);
+                }
+                if (token_changed()) {
+                    log("XOAUTH2 token file changed: connecting again with the new token");
+                    break;
                 }
             }
             session.logout();

@@ -13,9 +13,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 
+#include "adapters/email/auth/token_file.hpp"
 #include "adapters/email/imap/imap_session.hpp"
 
 namespace kv::email {
@@ -30,6 +33,12 @@ struct handled_message {
 struct mailbox_reader_options {
     imap_endpoint endpoint;
     imap_credentials credentials;
+    // When set, the XOAUTH2 token of each new connection is read from this file (again when it
+    // changed; adapters/email/auth/token_file.hpp) instead of credentials.xoauth2_token. A token
+    // that cannot be read fails that connection attempt, logged with the file's name. When the
+    // file holds a new token, run() logs out after the current wait and connects with it, so a
+    // long IDLE session never outlives its token.
+    std::filesystem::path xoauth2_token_file;
     std::string folder = "INBOX";
     std::string processed_folder = "Behandlet";
     std::string failed_folder = "Feilet";
@@ -60,10 +69,14 @@ class mailbox_reader {
 
   private:
     std::size_t drain(imap_session& session);
+    void log_in(imap_session& session);
+    bool token_changed();
     void log(const std::string& line) const;
 
     mailbox_reader_options options_;
     handler on_message_;
+    std::optional<token_file> tokens_;
+    std::string logged_in_token_;
     std::atomic<bool> stop_{false};
     std::atomic<std::size_t> rounds_{0};
     std::atomic<std::size_t> idle_wakeups_{0};

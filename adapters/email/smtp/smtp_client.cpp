@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
+
+#include "adapters/email/auth/token_file.hpp"
 
 namespace kv::email {
 namespace {
@@ -73,6 +76,7 @@ send_result classify(CURLcode rc, long reply, const char* detail) {
 
 struct smtp_client::impl {
     smtp_settings settings;
+    std::optional<token_file> tokens;
     CURL* curl = nullptr;
     char error_buffer[CURL_ERROR_SIZE] = {};
 };
@@ -83,6 +87,9 @@ smtp_client::smtp_client(smtp_settings settings) : impl_(std::make_unique<impl>(
     }
     init_curl_once();
     impl_->settings = std::move(settings);
+    if (!impl_->settings.xoauth2_token_file.empty()) {
+        impl_->tokens.emplace(impl_->settings.xoauth2_token_file);
+    }
     impl_->curl = curl_easy_init();
     if (impl_->curl == nullptr) {
         throw std::runtime_error("cannot create a libcurl handle");
@@ -128,6 +135,17 @@ void smtp_client::set_xoauth2_token(std::string token) {
 
 send_result smtp_client::send(const envelope& env, std::string_view message) {
     CURL* c = impl_->curl;
+    if (impl_->tokens) {
+        auto fresh = impl_->tokens->current();
+        if (!fresh.ok()) {
+            return {send_result::outcome::transient, 0, fresh.error};
+        }
+        // libcurl reuses a connection only for the same bearer token, so a new token means a
+        // new connection that logs in with it.
+        if (fresh.token != impl_->settings.xoauth2_token) {
+            set_xoauth2_token(std::move(fresh.token));
+        }
+    }
     const std::string from = "<" + env.mail_from + ">";
     std::unique_ptr<curl_slist, slist_free> rcpt{
         curl_slist_append(nullptr, ("<" + env.rcpt_to + ">").c_str())};

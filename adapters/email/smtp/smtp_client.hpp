@@ -11,6 +11,7 @@
 // credentials).
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -25,6 +26,9 @@ struct smtp_settings {
     std::string username;
     std::string password;       // AUTH PLAIN/LOGIN
     std::string xoauth2_token;  // when set, AUTH XOAUTH2 with this bearer token instead
+    // When set, AUTH XOAUTH2 with the token in this file, read again whenever it changes
+    // (adapters/email/auth/token_file.hpp): each new connection logs in with the current token.
+    std::filesystem::path xoauth2_token_file;
     std::string login_options;  // e.g. "AUTH=LOGIN" to force one mechanism; empty: curl chooses
     std::chrono::seconds connect_timeout{10};
     std::chrono::seconds timeout{60};  // for one whole message
@@ -39,6 +43,8 @@ class smtp_client final : public mail_transport {
     smtp_client(const smtp_client&) = delete;
     smtp_client& operator=(const smtp_client&) = delete;
 
+    // With xoauth2_token_file: a token that cannot be had (file missing, empty) is a transient
+    // failure naming the file, and nothing is sent.
     send_result send(const envelope& env, std::string_view message) override;
 
     // Replaces the bearer token (XOAUTH2 tokens expire); the next connection uses it.

@@ -80,7 +80,8 @@ TEST_CASE("each invalid inbound key is reported once with its reason", "[config]
         {"imap_url = \"http://x\"",
          "2: email.imap_url: must start with imap:// (STARTTLS) or imaps:// (implicit TLS)"},
         {"imap_auth = \"xoauth2\"",
-         "2: email.imap_auth: \"xoauth2\" needs imap_xoauth2_token (or imap_xoauth2_token_env)"},
+         "2: email.imap_auth: \"xoauth2\" needs oauth2_token_file or imap_xoauth2_token (or "
+         "imap_xoauth2_token_env)"},
         {"imap_processed_folder = \"\"", "2: email.imap_processed_folder: must not be empty"},
         {"imap_poll_seconds = 1", ""},
         {"max_message_bytes = 10", ""},

@@ -88,7 +88,8 @@ TEST_CASE("each invalid [email] key is reported with its line, key and reason", 
         {"[email]\nsmtp_auth = \"cram-md5\"\n",
          R"(2: email.smtp_auth: must be one of "auto", "plain", "login", "xoauth2")"},
         {"[email]\nsmtp_auth = \"xoauth2\"\n",
-         "2: email.smtp_auth: \"xoauth2\" needs smtp_xoauth2_token (or smtp_xoauth2_token_env)"},
+         "2: email.smtp_auth: \"xoauth2\" needs oauth2_token_file or smtp_xoauth2_token (or "
+         "smtp_xoauth2_token_env)"},
         {"[email]\nfrom_address = \"kvalitetsvakt\"\n",
          "2: email.from_address: 'kvalitetsvakt' is not an email address"},
         {"[email]\nreply_address = \"a b@c.no\"\n",
@@ -114,4 +115,16 @@ TEST_CASE("each invalid [email] key is reported with its line, key and reason", 
         CHECK_FALSE(result.value);
         CHECK(texts(result) == std::vector<std::string>{r.error});
     }
+}
+
+TEST_CASE("XOAUTH2 may take its token from a file, for SMTP and IMAP alike", "[config]") {
+    temp_dir dir;
+    const auto r = load_settings(dir.write("kv.toml",
+                                           "[email]\nsmtp_auth = \"xoauth2\"\n"
+                                           "imap_auth = \"xoauth2\"\n"
+                                           "oauth2_token_file = \"/run/kv/token\"\n"),
+                                 env_of({}));
+    CAPTURE(texts(r));
+    REQUIRE(r.value);
+    CHECK(r.value->email.oauth2_token_file == "/run/kv/token");
 }

@@ -124,6 +124,40 @@ TEST_CASE("a person Teams cannot reach gets the message by email instead", "[del
     CHECK(count_rows(f.opts.path, "audit WHERE action = 'delivery.fallback'") == 1);
 }
 
+TEST_CASE("a channel may name the fallback: a bounced address goes to the console channel",
+          "[delivery]") {
+    fixture f;
+    f.notify("per@k.no", "Påminnelse");  // Per's channel is email
+    f.email->answers = {
+        {status::use_fallback, std::nullopt, "the address bounced (5.1.1)", bot::channel::console}};
+    auto w = f.worker();
+    CHECK(w.run_once().rerouted == 1);
+    CHECK(count_rows(f.opts.path, "outbox WHERE channel = 'console' AND state = 'pending'") == 1);
+    CHECK(count_rows(f.opts.path,
+                     "audit WHERE action = 'delivery.fallback' AND outcome = "
+                     "'console' AND detail = 'the address bounced (5.1.1)'") == 1);
+    CHECK(w.run_once().rerouted == 0);  // the console rows wait for `chat`, not for the worker
+}
+
+TEST_CASE("two channels that each send the person to the other end on the console channel",
+          "[delivery]") {
+    fixture f;
+    f.notify("kari@k.no", "Påminnelse");  // Kari's channel is Teams
+    f.teams->answers.assign(5, {status::use_fallback, std::nullopt, "teams: blocked"});
+    f.email->answers.assign(
+        5, {status::use_fallback, std::nullopt, "the address bounced", bot::channel::teams});
+    auto w = f.worker();
+    int rerouted = 0;
+    for (int i = 0; i < 5; ++i) {
+        rerouted += w.run_once().rerouted;
+    }
+    CHECK(rerouted == 4);
+    CHECK(f.teams->titles.size() == 2);
+    CHECK(f.email->titles.size() == 2);
+    CHECK(count_rows(f.opts.path, "outbox WHERE channel = 'console' AND state = 'pending'") == 1);
+    CHECK(f.depth().failed == 0);
+}
+
 TEST_CASE("giving up on Teams falls back to email; without a fallback the row is kept as failed",
           "[delivery]") {
     SECTION("with email") {

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <set>
 
 #include "adapters/email/links/action_link.hpp"
@@ -285,4 +286,39 @@ TEST_CASE("the delivery worker's email sender opens its own store and transport"
     const auto outcome = make_email_sender(broken)->deliver(item);
     CHECK(outcome.result == status::retry_later);
     CHECK_THAT(outcome.error, Catch::StartsWith("email sender cannot start: "));
+}
+
+TEST_CASE("with a token file, a refused token is tried again soon and the next token delivers",
+          "[email][delivery]") {
+    temp_folder tmp;
+    smtp_sink_process sink{"starttls",
+                           {{"SMTP_AUTH_REQUIRED", "1"}, {"SMTP_XOAUTH2_TOKEN", "fresh-token"}}};
+    settings cfg;
+    cfg.store.database = tmp.path() / "kv.db";
+    cfg.email.smtp_url = sink.url();
+    cfg.email.smtp_ca_file = sink.cert();
+    cfg.email.smtp_user = "bot@example.test";
+    cfg.email.oauth2_token_file = tmp.path() / "token";
+    {
+        store db{{cfg.store.database}};
+        db.sync_organisation(small_org(), t0);
+        enqueue(db, "per@k.no", case_message("AV-2026-0001", "Nytt avvik"), "n1");
+    }
+    store reader{{cfg.store.database}};
+    const auto item = reader.due_outbox(t0, kv::bot::channel::email, std::nullopt, 1).at(0);
+    const auto sender = make_email_sender(cfg);
+
+    const auto missing = sender->deliver(item);
+    CHECK(missing.result == status::retry_later);
+    CHECK_THAT(missing.error, Catch::StartsWith("XOAUTH2 token file "));
+
+    std::ofstream(cfg.email.oauth2_token_file) << "expired-token\n";
+    const auto expired = sender->deliver(item);
+    CHECK(expired.result == status::retry_later);
+    CHECK(expired.retry_after == std::chrono::seconds{60});
+    CHECK(sink.messages().empty());
+
+    std::ofstream(cfg.email.oauth2_token_file) << "fresh-token\n";
+    CHECK(sender->deliver(item).result == status::delivered);
+    CHECK(sink.wait_for(1).size() == 1);
 }

@@ -355,3 +355,31 @@ TEST_CASE("answers to one sender are rate-limited", "[email]") {
     }
     CHECK(w.answers_to(leader) == 2);
 }
+
+TEST_CASE("an authenticated mail from a bounced address clears its failing mark", "[email]") {
+    mail_world w;
+    const std::string id = w.case_with_thread();
+    std::string bounce = fixture("bounce-dsn.eml");
+    for (auto at = bounce.find("tidligere.ansatt@"); at != std::string::npos;
+         at = bounce.find("tidligere.ansatt@")) {
+        bounce.replace(at, 16, "per.hansen");
+    }
+    CHECK(w.ingest_text(bounce).line["detail"] ==
+          std::string("address marked failing: ") + leader + " (5.1.1)");
+    {
+        auto s = w.open();
+        CHECK(kv::daemon::find_failing_address(s.db(), leader));
+    }
+    const auto forged = w.ingest("reply-forged-from.eml");
+    CHECK(forged.line["outcome"] == "rejected_unverified");
+    {
+        auto s = w.open();
+        CHECK(kv::daemon::find_failing_address(s.db(), leader));  // not by an unverified mail
+    }
+    const auto reply = w.ingest("reply-owa-en.eml");
+    CHECK(reply.line["outcome"] == "approval_recorded");
+    CHECK(reply.line["detail"] == "case.receive; address no longer marked failing");
+    auto s = w.open();
+    CHECK_FALSE(kv::daemon::find_failing_address(s.db(), leader));
+    CHECK(w.case_state(id) == "mottatt");
+}

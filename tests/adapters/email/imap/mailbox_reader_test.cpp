@@ -1,7 +1,13 @@
 #include "adapters/email/imap/mailbox_reader.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "tests/adapters/email/fixture_files.hpp"
 #include "tests/servers/dovecot_server.hpp"
@@ -150,4 +156,80 @@ TEST_CASE("IDLE wakes the reader when mail arrives, long before the poll interva
     CHECK(took < std::chrono::seconds{10});
     CHECK(reader.idle_wakeups() >= 1);
     CHECK(server.count("Behandlet") == 1);
+}
+
+TEST_CASE("IMAP logs in with the token the token file holds when it connects", "[email]") {
+    dovecot_server server;
+    server.deliver(read_fixture("reply-gmail-nb.eml"));
+    const auto token_path = std::filesystem::path(server.ca_file()).parent_path() / "kv-token";
+    auto o = options_for(server, true, "xoauth2");
+    o.credentials.xoauth2_token.clear();
+    o.xoauth2_token_file = token_path;
+    std::size_t handled = 0;
+    mailbox_reader reader(o, [&](const std::string&) {
+        ++handled;
+        return handled_message{message_verdict::processed, ""};
+    });
+    CHECK_THROWS_WITH(reader.run_once(), "XOAUTH2 token file " + token_path.string() +
+                                             ": cannot be read (missing or no permission)");
+    std::ofstream(token_path) << "expired-token\n";
+    CHECK_THROWS(reader.run_once());
+    std::ofstream(token_path) << std::string(dovecot_server::token) << "\n";
+    CHECK(reader.run_once() == 1);
+    CHECK(handled == 1);
+    CHECK(server.count("Behandlet") == 1);
+}
+
+TEST_CASE("a reader idling on IMAP connects again when the token file gets a new token",
+          "[email]") {
+    dovecot_server server;
+    const auto token_path = std::filesystem::path(server.ca_file()).parent_path() / "kv-token";
+    std::ofstream(token_path) << std::string(dovecot_server::token) << "\n";
+    auto o = options_for(server, false, "xoauth2");
+    o.credentials.xoauth2_token.clear();
+    o.xoauth2_token_file = token_path;
+    o.poll_interval = std::chrono::seconds{1};
+    std::mutex m;
+    std::vector<std::string> lines;
+    o.log = [&](const std::string& line) {
+        const std::lock_guard lock{m};
+        lines.push_back(line);
+    };
+    const auto logged = [&](const std::string& part) {
+        const std::lock_guard lock{m};
+        return std::count_if(lines.begin(), lines.end(), [&](const std::string& l) {
+            return l.find(part) != std::string::npos;
+        });
+    };
+    const auto wait_for = [](auto done) {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds{30};
+        while (!done() && std::chrono::steady_clock::now() < until) {
+            std::this_thread::sleep_for(std::chrono::milliseconds{20});
+        }
+        return done();
+    };
+    std::atomic<int> handled{0};
+    mailbox_reader reader(o, [&](const std::string&) {
+        ++handled;
+        return handled_message{message_verdict::processed, ""};
+    });
+    std::thread worker([&] { reader.run(); });
+
+    const bool connected = wait_for([&] { return logged("reading INBOX") == 1; });
+    // The helper replaces the token with one the server refuses (an expired one, here).
+    std::ofstream(token_path) << "expired-token\n";
+    const bool refused = wait_for([&] { return logged("authentication failed") >= 1; });
+    std::ofstream(token_path) << std::string(dovecot_server::token) << "\n";
+    const bool back = wait_for([&] { return logged("reading INBOX") >= 2; });
+    server.deliver(read_fixture("reply-thunderbird-nb.eml"));
+    const bool read = wait_for([&] { return handled.load() == 1; });
+    reader.request_stop();
+    worker.join();
+    CHECK(connected);
+    CHECK(logged("XOAUTH2 token file changed: connecting again with the new token") >= 1);
+    CHECK(refused);
+    CHECK(back);
+    CHECK(read);
+    CHECK(logged("expired-token") == 0);
+    CHECK(logged(dovecot_server::token) == 0);
 }
