@@ -24,6 +24,9 @@ struct notification {
     // Deliver on this channel rather than the recipient's preferred one, e.g. an answer that
     // belongs in the chat the person wrote in.
     std::optional<channel> via = std::nullopt;
+    // An answer to what the person wrote: sent as a new message in this conversation of `via`
+    // instead of their default chat, and never over an earlier card of the same subject.
+    std::string in_conversation{};
 };
 
 struct audit_record {

@@ -75,6 +75,13 @@ delivery_outcome teams_sender::deliver_or_throw(const outbox_item& item) {
         return o;
     };
 
+    // An answer goes, as a new message, to the conversation the person wrote in.
+    if (!item.conversation.empty()) {
+        if (auto here = ts.reference(item.conversation)) {
+            return send_new(ts, *here, item, card_for(*here));
+        }
+    }
+
     // A card sent before for the same subject is updated where it is (4.4).
     if (!subject.empty()) {
         if (auto sent = ts.sent_card(email, subject)) {
@@ -112,14 +119,19 @@ delivery_outcome teams_sender::deliver_or_throw(const outbox_item& item) {
         ts.upsert_reference(*ref, email, now_s());
     }
 
-    const auto r =
-        connector_.send_message(ref->service_url, ref->conversation_id, item.body, card_for(*ref));
+    return send_new(ts, *ref, item, card_for(*ref));
+}
+
+delivery_outcome teams_sender::send_new(teams_store& ts, const teams::conversation_reference& to,
+                                        const outbox_item& item, const teams::card_options& card) {
+    const auto r = connector_.send_message(to.service_url, to.conversation_id, item.body, card);
     if (r.result == connector_status::reference_dead) {
-        ts.mark_dead(ref->conversation_id);
+        ts.mark_dead(to.conversation_id);
     }
-    if (r.ok() && !subject.empty()) {
-        ts.record_sent_card(
-            {email, subject, ref->conversation_id, r.id, ref->service_url, item.body}, now_s());
+    if (r.ok() && !item.body.subject_key.empty()) {
+        ts.record_sent_card({item.recipient_email, item.body.subject_key, to.conversation_id, r.id,
+                             to.service_url, item.body},
+                            now_s());
     }
     return outcome_of(r);
 }

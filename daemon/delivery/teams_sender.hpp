@@ -13,6 +13,7 @@
 #include "daemon/config/settings.hpp"
 #include "daemon/delivery/channel_sender.hpp"
 #include "daemon/http/http_client.hpp"
+#include "daemon/store/teams_store.hpp"
 
 namespace kv::daemon {
 
@@ -26,6 +27,9 @@ class teams_sender final : public channel_sender {
 
   private:
     delivery_outcome deliver_or_throw(const outbox_item& item);
+    // Posts the row as a new message in `to`, and remembers a card so it can be updated later.
+    delivery_outcome send_new(teams_store& ts, const teams::conversation_reference& to,
+                              const outbox_item& item, const teams::card_options& card);
 
     store_options db_options_;
     std::unique_ptr<store> db_;

@@ -413,7 +413,13 @@ CREATE INDEX cases_by_reporter ON cases (reporter_email);
 CREATE INDEX cases_by_unit ON cases (unit_id, state);
 )sql";
 
-constexpr std::array<std::string_view, 8> migrations{v1, v2, v3, v4, v5, v6, v7, v8};
+// Version 9: an answer waits in the outbox with the conversation it belongs in, so it is sent
+// after the commit by the delivery worker and survives a restart between the two.
+constexpr std::string_view v9 = R"sql(
+ALTER TABLE outbox ADD COLUMN conversation TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<std::string_view, 9> migrations{v1, v2, v3, v4, v5, v6, v7, v8, v9};
 
 [[noreturn]] void refuse_newer(const database& db, std::int64_t version) {
     throw store_error(

@@ -256,7 +256,7 @@ void store::apply_in_transaction(const bot::decision& d, const std::string& acto
     auto& recipient = db_.cached("SELECT channel FROM persons WHERE email = ? AND active = 1");
     auto& enqueue = db_.cached(
         "INSERT OR IGNORE INTO outbox (recipient_email, channel, body, urgent, "
-        "dedupe_key, created_at, not_before) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        "dedupe_key, created_at, not_before, conversation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     for (const auto& n : d.notifications) {
         recipient.reset();
         recipient.bind_all(n.recipient_email);
@@ -273,7 +273,7 @@ void store::apply_in_transaction(const bot::decision& d, const std::string& acto
         enqueue.reset();
         enqueue
             .bind_all(n.recipient_email, channel_name, message_to_json(n.body), n.urgent,
-                      null_if_empty(n.dedupe_key), to_unix(now), to_unix(now))
+                      null_if_empty(n.dedupe_key), to_unix(now), to_unix(now), n.in_conversation)
             .run();
     }
 
@@ -437,7 +437,8 @@ std::vector<outbox_item> store::due_outbox(std::chrono::sys_seconds now,
                                            std::optional<std::string> recipient, int limit) {
     statement s{db_,
                 "SELECT id, recipient_email, channel, body, urgent, dedupe_key, attempts, "
-                "created_at, not_before FROM outbox WHERE state = 'pending' AND not_before <= ? "
+                "created_at, not_before, conversation FROM outbox WHERE state = 'pending' AND "
+                "not_before <= ? "
                 "AND (?2 IS NULL OR channel = ?2) AND (?3 IS NULL OR recipient_email = ?3) "
                 "ORDER BY urgent DESC, not_before, id LIMIT ?4"};
     std::optional<std::string> via_name;
@@ -457,6 +458,7 @@ std::vector<outbox_item> store::due_outbox(std::chrono::sys_seconds now,
         item.attempts = s.integer(6);
         item.created_at = from_unix(s.int64(7));
         item.not_before = from_unix(s.int64(8));
+        item.conversation = s.text(9);
         out.push_back(std::move(item));
     }
     return out;

@@ -41,6 +41,7 @@ struct outbox_item {
     int attempts = 0;  // failed attempts so far
     std::chrono::sys_seconds created_at{};
     std::chrono::sys_seconds not_before{};
+    std::string conversation;  // an answer's conversation (bot::notification::in_conversation)
 };
 
 struct outbox_stats {

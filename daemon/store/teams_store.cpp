@@ -95,6 +95,19 @@ std::optional<teams::conversation_reference> teams_store::personal_reference(
     return r;
 }
 
+std::optional<teams::conversation_reference> teams_store::reference(
+    const std::string& conversation_id) {
+    auto& s = db_.cached(std::string("SELECT ") + std::string(reference_columns) +
+                         " FROM teams_references WHERE conversation_id = ? AND dead = 0");
+    s.bind_all(conversation_id);
+    if (!s.step()) {
+        return std::nullopt;
+    }
+    auto r = read_reference(s);
+    s.reset();
+    return r;
+}
+
 std::optional<teams::conversation_reference> teams_store::any_reference(const std::string& email) {
     auto& s = db_.cached(std::string("SELECT ") + std::string(reference_columns) +
                          " FROM teams_references WHERE person_email = ? AND user_id <> '' "

@@ -34,6 +34,8 @@ class teams_store {
                           std::chrono::sys_seconds now);
     // The person's live 1:1 reference, if any.
     std::optional<teams::conversation_reference> personal_reference(const std::string& email);
+    // The live reference of one conversation, if any.
+    std::optional<teams::conversation_reference> reference(const std::string& conversation_id);
     // Any live reference that names the person (a team or group chat where we met them), so a
     // 1:1 conversation can be created: it gives their 29: id, the tenant and the serviceUrl.
     std::optional<teams::conversation_reference> any_reference(const std::string& email);
