@@ -59,6 +59,9 @@ json input_element(const bot::action_input& in, std::size_t slot) {
         case bot::action_input::input_kind::date:
             e["type"] = "Input.Date";
             break;
+        case bot::action_input::input_kind::time:
+            e["type"] = "Input.Time";
+            break;
         case bot::action_input::input_kind::person:
             e["type"] = "Input.Text";
             e["style"] = "Email";
@@ -68,6 +71,9 @@ json input_element(const bot::action_input& in, std::size_t slot) {
             e["isMultiline"] = true;
             e["maxLength"] = 4000;
             break;
+    }
+    if (!in.value.empty()) {
+        e["value"] = in.value;
     }
     return e;
 }
@@ -91,11 +97,19 @@ json card_json(const bot::message& m, const card_options& options) {
     if (!m.text.empty()) {
         body.push_back({{"type", "TextBlock"}, {"text", m.text}, {"wrap", true}});
     }
+    // A form's inputs stand in the body, so its button submits them in one press.
+    for (std::size_t slot = 0; slot < m.actions.size(); ++slot) {
+        if (m.actions[slot].form) {
+            for (const auto& in : m.actions[slot].inputs) {
+                body.push_back(input_element(in, slot));
+            }
+        }
+    }
     if (!m.actions.empty()) {
         json actions = json::array();
         for (std::size_t slot = 0; slot < m.actions.size(); ++slot) {
             const auto& a = m.actions[slot];
-            if (a.inputs.empty()) {
+            if (a.inputs.empty() || a.form) {
                 actions.push_back(execute_action(m, a, slot, a.label));
                 continue;
             }

@@ -232,12 +232,14 @@ std::string teams_channel::invoke(const teams::inbound_activity& a) {
     const bot::message& card = result.decision.replies.front();
     if (!card.subject_key.empty()) {
         teams_store ts{db_};
+        bool mine_recorded = false;
         for (const auto& copy : ts.sent_cards_for_subject(card.subject_key)) {
             if (copy.recipient_email == *email &&
                 copy.conversation_id == a.reference.conversation_id) {
                 auto mine = copy;  // the invoke response replaces this one on the client
                 mine.body = card;
                 ts.record_sent_card(mine, now_seconds());
+                mine_recorded = true;
                 continue;
             }
             const auto r = connector_.update_message(copy.service_url, copy.conversation_id,
@@ -253,6 +255,13 @@ std::string teams_channel::invoke(const teams::inbound_activity& a) {
                 hand_to_outbox(copy.recipient_email, card,
                                event_dedupe_key(a) + ":copy:" + copy.recipient_email);
             }
+        }
+        if (!mine_recorded && !a.reply_to_id.empty()) {
+            // A card about a new subject (a form's receipt) takes the place of the pressed card,
+            // so later changes of that subject update it in place.
+            ts.record_sent_card({*email, card.subject_key, a.reference.conversation_id,
+                                 a.reply_to_id, a.reference.service_url, card},
+                                now_seconds());
         }
     }
     send_replies(a.reference, *email,
