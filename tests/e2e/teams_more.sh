@@ -3,7 +3,8 @@
 # «meld avvik» opens a form card that files in one press, by Action.Execute (invoke) and by the
 # Action.Submit fallback (a message with value); a missing field brings the form back with the
 # typed values; a 429 with Retry-After is waited out; a connector outage of many retry rounds
-# (the delivery's retry delays shortened by config) loses nothing.
+# (the delivery's retry delays shortened by config) loses nothing; a reminder to someone with no
+# stored 1:1 conversation creates one.
 source "$(dirname "$0")/lib.bash"
 
 EMU="$T/emulator"
@@ -16,13 +17,20 @@ cat > "$T/organisation.toml" <<'TOML'
 name = "Testkommune"
 
 [[unit]]
+id = "helse"
+name = "Helse og omsorg"
+leader = "hanne.helsesjef@kommune.example"
+
+[[unit]]
 id = "solbakken"
 name = "Solbakken sykehjem"
+parent = "helse"
 leader = "ola.leder@kommune.example"
 
 [[unit]]
 id = "hjemme"
 name = "Hjemmetjenesten"
+parent = "helse"
 leader = "ola.leder@kommune.example"
 
 [[person]]
@@ -35,6 +43,13 @@ channel = "teams"
 email = "ola.leder@kommune.example"
 name = "Ola Leder"
 unit = "solbakken"
+role = "leader"
+channel = "teams"
+
+[[person]]
+email = "hanne.helsesjef@kommune.example"
+name = "Hanne Helsesjef"
+unit = "helse"
 role = "leader"
 channel = "teams"
 TOML
@@ -91,6 +106,8 @@ say() {  # say USER TEXT
 }
 KARI='{"id":"29:user-1","name":"Kari Nordmann","aadObjectId":"aad-user-1"}'
 OLA='{"id":"29:user-2","name":"Ola Leder","aadObjectId":"aad-user-2"}'
+HANNE='{"id":"29:user-4","name":"Hanne Helsesjef","aadObjectId":"aad-user-4"}'
+control /control/connector/users '{"id":"29:user-4","aadObjectId":"aad-user-4","name":"Hanne Helsesjef","email":"hanne.helsesjef@kommune.example","userPrincipalName":"hanne.helsesjef@kommune.example"}'
 KARI_CONV="a:personal-29:user-1"
 OLA_CONV="a:personal-29:user-2"
 YEAR=$(TZ=Europe/Oslo date +%Y)
@@ -156,6 +173,8 @@ print(json.dumps(data))' "$1" "$2" "$3" "$(input_ids "$1")"
 
 drive "{\"bot_url\":\"$BOT\",\"template\":\"installation_add\",\"params\":{\"user\":$KARI}}" > /dev/null
 drive "{\"bot_url\":\"$BOT\",\"template\":\"installation_add\",\"params\":{\"user\":$OLA}}" > /dev/null
+# Hanne, the leader above, is met only in a group chat: no 1:1 conversation is stored for her.
+drive "{\"bot_url\":\"$BOT\",\"template\":\"message\",\"params\":{\"user\":$HANNE,\"text\":\"hjelp\",\"conversation_type\":\"groupChat\",\"mention_bot\":true}}" > /dev/null
 
 # 1. «meld avvik» opens the form: every field, the unit preset from Kari's membership, now preset.
 [ "$(status_of "$(say "$KARI" "meld avvik")")" = 200 ] || fail "meld avvik not acknowledged"
@@ -296,5 +315,36 @@ read -r refusals span <<<"$(delivered)"
     || fail "outage: $refusals refusals, attempts $(sql "select attempts from outbox where body like '%AV-$YEAR-0003%'")"
 [ "$(sql "select count(*) from outbox where state = 'failed'")" = 0 ] && ok "nothing in the outbox failed" \
     || fail "failed rows: $(sql "select recipient_email, last_error from outbox where state = 'failed'")"
+
+# 7. A proactive reminder to someone without a stored 1:1 conversation: the cases are left
+# unreceived, so at a later working day `remind` enqueues the escalation to Hanne, the leader of
+# the unit above. Its delivery time is then moved to now (standing in for the days passing); the
+# running daemon creates Hanne's 1:1 conversation and delivers the reminder there.
+[ "$(sql "select count(*) from teams_references where person_email = 'hanne.helsesjef@kommune.example' and conversation_type = 'personal'")" = 0 ] \
+    || fail "Hanne already has a 1:1 conversation"
+LATER=$(python3 -c 'import datetime as d; print((d.datetime.now(d.timezone.utc) + d.timedelta(days=14)).strftime("%Y-%m-%dT12:00:00Z"))')
+out=$("$KV" --config "$CFG" remind --at "$LATER" 2>&1) || fail "remind: $out"
+grep -F '"kind":"deviation_followup"' <<<"$out" | grep -F 'hanne.helsesjef@kommune.example' > /dev/null \
+    || fail "no escalation to Hanne at $LATER: $out"
+sql "update outbox set not_before = strftime('%s', 'now') where state = 'pending' and dedupe_key like 'deviation_followup:%'"
+hanne_conv() {
+    curl -sf "$CONTROL/control/connector/conversations" | python3 -c '
+import json, sys
+for cid, c in json.load(sys.stdin).items():
+    if c.get("members") == ["29:user-4"] and any("AV-" in json.dumps(a["activity"], ensure_ascii=False) for a in c["activities"]):
+        print(cid)
+        break'
+}
+for _ in $(seq 1 300); do
+    [ -n "$(hanne_conv)" ] && break
+    sleep 0.1
+done
+[ -n "$(hanne_conv)" ] \
+    && ok "the reminder to a person with no stored 1:1 conversation creates one and is delivered there" \
+    || { sql "select recipient_email, state, attempts, last_error from outbox where dedupe_key like 'deviation_followup:%'" >&2; fail "no reminder reached Hanne"; }
+[ "$(sql "select count(*) from outbox where recipient_email = 'hanne.helsesjef@kommune.example' and state <> 'delivered'")" = 0 ] \
+    && ok "the escalation rows are delivered" || fail "rows: $(sql "select state, last_error from outbox where recipient_email = 'hanne.helsesjef@kommune.example'")"
+[ "$(sql "select count(*) from teams_references where person_email = 'hanne.helsesjef@kommune.example' and conversation_type = 'personal'")" = 1 ] \
+    && ok "the created 1:1 conversation is stored for the next message" || fail "no personal reference stored for Hanne"
 
 finish
