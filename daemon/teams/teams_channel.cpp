@@ -5,6 +5,7 @@
 #include "adapters/teams/card.hpp"
 #include "adapters/teams/card_protocol.hpp"
 #include "adapters/teams/identity.hpp"
+#include "bot/dialog/filing_form.hpp"
 #include "daemon/app/app.hpp"
 #include "daemon/log.hpp"
 #include "daemon/store/teams_store.hpp"
@@ -171,6 +172,31 @@ void teams_channel::send_replies(const teams::conversation_reference& ref, const
     }
 }
 
+bool teams_channel::replace_submitted_form(const teams::inbound_activity& a,
+                                           const std::string& email,
+                                           const std::vector<bot::message>& replies) {
+    if (a.kind != teams::activity_kind::card_submit || a.verb != bot::form_submit_verb ||
+        a.reply_to_id.empty() || replies.empty()) {
+        return false;
+    }
+    // An Action.Submit cannot answer with a card (reference 4.2): the receipt, or the form with
+    // its errors, is PUT in the form's place, so the same form cannot be sent twice.
+    const bot::message& first = replies.front();
+    const auto r = connector_.update_message(a.reference.service_url, a.reference.conversation_id,
+                                             a.reply_to_id, first, {});
+    if (!r.ok()) {
+        log::warn("teams: a submitted form could not be replaced now; the answer is sent: " +
+                  r.error);
+        return false;
+    }
+    if (!first.subject_key.empty()) {
+        teams_store{db_}.record_sent_card({email, first.subject_key, a.reference.conversation_id,
+                                           a.reply_to_id, a.reference.service_url, first},
+                                          now_seconds());
+    }
+    return true;
+}
+
 void teams_channel::handle(const teams::inbound_activity& a) {
     try {
         count(a);
@@ -195,9 +221,15 @@ void teams_channel::handle(const teams::inbound_activity& a) {
                     return;
                 }
                 const auto result = decide(a, *email);
-                if (!result.duplicate) {
-                    send_replies(a.reference, *email, result.decision.replies, event_dedupe_key(a),
-                                 0);
+                if (result.duplicate) {
+                    return;
+                }
+                const auto& replies = result.decision.replies;
+                if (replace_submitted_form(a, *email, replies)) {
+                    send_replies(a.reference, *email, {replies.begin() + 1, replies.end()},
+                                 event_dedupe_key(a), 1);
+                } else {
+                    send_replies(a.reference, *email, replies, event_dedupe_key(a), 0);
                 }
                 return;
             }

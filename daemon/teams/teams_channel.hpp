@@ -49,6 +49,10 @@ class teams_channel {
     void send_replies(const teams::conversation_reference& ref, const std::string& email,
                       const std::vector<bot::message>& replies, const std::string& dedupe_key,
                       std::size_t first_index);
+    // For an Action.Submit of the filing form: PUTs the first answer over the submitted card.
+    // False when this is not such a submit or the connector refused; then nothing was replaced.
+    bool replace_submitted_form(const teams::inbound_activity& a, const std::string& email,
+                                const std::vector<bot::message>& replies);
     void hand_to_outbox(const std::string& email, const bot::message& m,
                         const std::string& dedupe_key);
     void count(const teams::inbound_activity& a);

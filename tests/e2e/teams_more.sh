@@ -262,9 +262,12 @@ done
 curl -sf "$CONTROL/control/connector/conversations" | python3 -c '
 import json, sys
 acts = json.load(sys.stdin)[sys.argv[1]]["activities"]
-assert any(sys.argv[2] in json.dumps(a["activity"], ensure_ascii=False) for a in acts)' "$KARI_CONV" "AV-$YEAR-0002" \
-    && ok "the Action.Submit fallback files the form too, and the receipt is sent to the chat" \
-    || { cat "$T/serve.err" >&2; fail "no receipt for the submitted form"; }
+form = [a for a in acts if a["id"] == sys.argv[3]][0]
+assert sys.argv[2] in json.dumps(form["activity"], ensure_ascii=False), form
+assert "draft.form_submit" not in json.dumps(form["activity"]), form' "$KARI_CONV" "AV-$YEAR-0002" \
+    "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["reply_to_id"])' "$form2")" \
+    && ok "the Action.Submit fallback files the form too; the receipt replaces the form (PUT), so it cannot be sent twice" \
+    || { curl -sf "$CONTROL/control/connector/conversations" | head -c 3000 >&2; cat "$T/serve.err" >&2; fail "the submitted form was not replaced by its receipt"; }
 [ "$(sql "select category || '|' || immediate_action from cases where human_id = 'AV-$YEAR-0002'")" = "hms|Satte opp skilt" ] \
     && ok "the submitted form's values are stored" || fail "submitted values: $(sql "select * from cases")"
 
