@@ -251,7 +251,7 @@ bot::message welcome_message() {
     m.text =
         "Jeg hjelper deg å melde avvik og følge dem opp.\n\n"
         "- Skriv «avvik: hva som skjedde» for å melde et avvik med én linje.\n"
-        "- Skriv «meld avvik» for å melde steg for steg.\n"
+        "- Skriv «meld avvik» for å fylle ut et skjema.\n"
         "- Skriv «mine saker» for å se sakene du har meldt.\n"
         "- Ledere får nye saker som kort med knapper, og påminnelser om frister her.\n\n"
         "Skriv «hjelp» når som helst for å se alt du kan gjøre.";
