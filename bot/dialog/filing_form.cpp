@@ -210,7 +210,14 @@ void submit_filing_form(context& ctx) {
             detail += (i == 0 ? "" : ",") + bad_fields[i];
         }
         ctx.audit(std::string(form_submit_verb), "", "invalid", detail);
-        ctx.reply(filing_form(ctx, in, error));
+        // What comes back may be stored (the outbox) and shown again: no identity numbers in it.
+        values kept = in;
+        for (const char* free_text : {"description", "immediate_action"}) {
+            if (const auto it = kept.find(free_text); it != kept.end()) {
+                it->second = redact_identity_numbers(it->second).text;
+            }
+        }
+        ctx.reply(filing_form(ctx, kept, error));
         return;
     }
 

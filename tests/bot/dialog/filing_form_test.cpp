@@ -166,3 +166,15 @@ TEST_CASE_METHOD(teams_filing,
     REQUIRE_FALSE(h.world.audit.empty());
     CHECK(h.world.audit.back().outcome == "invalid");
 }
+
+TEST_CASE_METHOD(teams_filing, "a form sent back for a missing field keeps no identity number",
+                 "[bot]") {
+    auto form = complete_form();
+    form["category"] = "";
+    form["immediate_action"] = "Ringte pårørende til 15076500565";
+    const auto d = submit(kari, form);
+    REQUIRE(d.replies.size() == 1);
+    const auto& kept = input(d.replies[0], "immediate_action").value;
+    CHECK_FALSE(has(kept, "15076500565"));
+    CHECK(has(kept, "Ringte pårørende til"));
+}
