@@ -13,6 +13,8 @@ packages=(
   # email: MIME (GMime 3), SMTP (libcurl); tests: a real Dovecot IMAP, a loopback SMTP server
   libgmime-3.0-dev libcurl4-openssl-dev dovecot-imapd python3-aiosmtpd
 )
+# the Teams app package: zip (libzip), and its test: unzip, JSON schema validation
+packages+=(libzip-dev zip unzip python3-jsonschema)
 # Node.js runs the Teams channel emulator and Microsoft's validator in the differential test.
 # Node from NodeSource bundles npm (and conflicts with Debian's npm): only ask for npm if absent.
 packages+=(nodejs)

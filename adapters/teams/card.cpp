@@ -60,6 +60,9 @@ json input_element(const bot::action_input& in, std::size_t slot) {
         case bot::action_input::input_kind::date:
             e["type"] = "Input.Date";
             break;
+        case bot::action_input::input_kind::time:
+            e["type"] = "Input.Time";
+            break;
         case bot::action_input::input_kind::person:
             e["type"] = "Input.Text";
             e["style"] = "Email";
@@ -69,6 +72,9 @@ json input_element(const bot::action_input& in, std::size_t slot) {
             e["isMultiline"] = true;
             e["maxLength"] = 4000;
             break;
+    }
+    if (!in.value.empty()) {
+        e["value"] = in.value;
     }
     return e;
 }
@@ -92,11 +98,19 @@ json card_json(const bot::message& m, const card_options& options) {
     if (!m.text.empty()) {
         body.push_back({{"type", "TextBlock"}, {"text", m.text}, {"wrap", true}});
     }
+    // A form's inputs stand in the body, so its button submits them in one press.
+    for (std::size_t slot = 0; slot < m.actions.size(); ++slot) {
+        if (m.actions[slot].form) {
+            for (const auto& in : m.actions[slot].inputs) {
+                body.push_back(input_element(in, slot));
+            }
+        }
+    }
     if (!m.actions.empty()) {
         json actions = json::array();
         for (std::size_t slot = 0; slot < m.actions.size(); ++slot) {
             const auto& a = m.actions[slot];
-            if (a.inputs.empty()) {
+            if (a.inputs.empty() || a.form) {
                 actions.push_back(execute_action(m, a, slot, a.label));
                 continue;
             }
@@ -247,7 +261,7 @@ bot::message welcome_message() {
     m.text =
         "Jeg hjelper deg å melde avvik og følge dem opp.\n\n"
         "- Skriv «avvik: hva som skjedde» for å melde et avvik med én linje.\n"
-        "- Skriv «meld avvik» for å melde steg for steg.\n"
+        "- Skriv «meld avvik» for å fylle ut et skjema.\n"
         "- Skriv «mine saker» for å se sakene du har meldt.\n"
         "- Ledere får nye saker som kort med knapper, og påminnelser om frister her.\n\n"
         "Skriv «hjelp» når som helst for å se alt du kan gjøre.";

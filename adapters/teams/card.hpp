@@ -26,7 +26,9 @@ inline constexpr std::size_t teams_payload_budget = 36000;
 
 // The Adaptive Card JSON object, serialized. Facts become a FactSet; each action an
 // Action.Execute (verb, data) with an Action.Submit fallback carrying the same data, inside an
-// ActionSet; an action with inputs opens (Action.ShowCard) its own inputs with unique ids.
+// ActionSet; an action with inputs opens (Action.ShowCard) its own inputs with unique ids, except
+// a form action, whose inputs (with their preset values) stand in the card body above the
+// buttons so that one press submits them.
 std::string render_card(const bot::message& m, const card_options& options = {});
 
 // 2 x the UTF-16 code units of `utf8`: what Teams counts against its message size limit.

@@ -5,6 +5,7 @@
 #include "bot/dialog/commands.hpp"
 #include "bot/dialog/context.hpp"
 #include "bot/dialog/filing.hpp"
+#include "bot/dialog/filing_form.hpp"
 #include "bot/dialog/procedure_actions.hpp"
 #include "bot/dialog/understanding.hpp"
 
@@ -60,6 +61,10 @@ void handle_action(context& ctx) {
     if (verb.rfind("case.", 0) == 0 || verb.rfind("approval.", 0) == 0 ||
         verb.rfind("review.", 0) == 0 || verb.rfind("reading.", 0) == 0) {
         run_action(ctx, verb, ctx.ev.action_data);
+        return;
+    }
+    if (verb == form_submit_verb) {
+        submit_filing_form(ctx);
         return;
     }
     const bool flow_answer = verb == "flow.answer" || verb.rfind("draft.", 0) == 0;

@@ -556,6 +556,12 @@ std::optional<std::string> accept_input(context& ctx, const action_input& in,
             }
             return format_date(*d);
         }
+        case action_input::input_kind::time: {
+            const bool hh_mm = a.size() == 5 && a[2] == ':' &&
+                               a.find_first_not_of("0123456789:") == std::string_view::npos &&
+                               (a[0] - '0') * 10 + (a[1] - '0') < 24 && a[3] < '6';
+            return hh_mm ? std::optional<std::string>(a) : std::nullopt;
+        }
         case action_input::input_kind::person: {
             // An email address, or its local part within the asker's own domain.
             std::string email = fold_case(a);

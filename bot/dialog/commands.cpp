@@ -6,6 +6,7 @@
 #include "bot/dialog/case_view.hpp"
 #include "bot/dialog/deadlines.hpp"
 #include "bot/dialog/filing.hpp"
+#include "bot/dialog/filing_form.hpp"
 #include "bot/dialog/understanding.hpp"
 #include "bot/domain/access.hpp"
 #include "bot/domain/case_id.hpp"
@@ -31,6 +32,11 @@ void file_complaint(context& ctx, std::string_view rest) {
     start_filing(ctx, case_kind::klage, rest);
 }
 void file_unspecified(context& ctx, std::string_view rest) {
+    // Where a form can be shown, «meld avvik» opens it; elsewhere it asks step by step.
+    if (rest.empty() && shows_forms(ctx.ev.via)) {
+        open_filing_form(ctx, std::nullopt);
+        return;
+    }
     start_filing(ctx, std::nullopt, rest);
 }
 
@@ -217,8 +223,8 @@ const std::array<command_spec, 21> commands{{
      {"new case", "file"},
      "meld avvik",
      "new case",
-     "melde steg for steg",
-     "report step by step",
+     "melde med et skjema (i Teams) eller steg for steg",
+     "report with a form (in Teams) or step by step",
      audience::everyone,
      file_unspecified},
     {{"mine saker"},

@@ -157,51 +157,6 @@ void next_step(context& ctx) {
     show_summary(ctx);
 }
 
-void submit(context& ctx) {
-    const int year = static_cast<int>(to_oslo(ctx.now).date.year());
-    deviation_case c;
-    c.year = year;
-    c.seq = ctx.repo.next_case_seq(year);
-    c.human_id = format_case_id(ctx.cfg.case_prefix, year, c.seq);
-    c.kind = parse_case_kind(field(ctx, "kind")).value_or(case_kind::avvik);
-    c.cat = parse_category(field(ctx, "category")).value_or(category::tjeneste);
-    c.unit_id = field(ctx, "unit");
-    c.reporter_email = ctx.me.email;
-    c.description = field(ctx, "description");
-    c.occurred = field(ctx, "occurred");
-    c.immediate_action = field(ctx, "immediate_action");
-    c.state = case_state::ny;
-    c.created_at = ctx.now;
-    c.updated_at = ctx.now;
-    ctx.end_conversation();
-    ctx.record(c, "filed");
-    ctx.audit("case.file", c.human_id, "ok");
-    for (const auto& leader : unit_leaders(ctx.dir, c.unit_id)) {
-        const language l = language_of(ctx.dir, leader);
-        ctx.notify(leader,
-                   case_card(c, ctx.dir, leader, l, ctx.cfg,
-                             (l == language::nb ? "Ny sak " : "New case ") + c.human_id + " (" +
-                                 std::string(display_name(c.kind, l)) + ") – " +
-                                 unit_label(ctx.dir, c.unit_id)),
-                   c.human_id + ":filed");
-    }
-    message m;
-    m.title = std::string(ctx.t("Takk! Meldingen er registrert som ",
-                                "Thank you! Your report is registered as ")) +
-              c.human_id;
-    m.subject_key = c.human_id;
-    m.facts = {
-        {std::string(ctx.t("Status", "Status")), std::string(display_name(c.state, ctx.me.lang))},
-        {std::string(ctx.t("Enhet", "Unit")), unit_label(ctx.dir, c.unit_id)}};
-    m.text =
-        std::string(ctx.t("Lederen for enheten har fått beskjed. Du får melding når saken "
-                          "endrer status. Skriv «mine saker» for å følge den.",
-                          "The unit's leader has been told. You will hear from me when the "
-                          "case changes status. Type «my cases» to follow it."));
-    ctx.out.case_write = std::move(c);
-    ctx.reply(std::move(m));
-}
-
 // Accepts an answer for the field being asked; false when it does not fit.
 bool accept(context& ctx, const std::string& what, std::string_view answer) {
     const std::string a(trim(answer));
@@ -264,6 +219,51 @@ bool accept(context& ctx, const std::string& what, std::string_view answer) {
 
 }  // namespace
 
+void file_draft(context& ctx) {
+    const int year = static_cast<int>(to_oslo(ctx.now).date.year());
+    deviation_case c;
+    c.year = year;
+    c.seq = ctx.repo.next_case_seq(year);
+    c.human_id = format_case_id(ctx.cfg.case_prefix, year, c.seq);
+    c.kind = parse_case_kind(field(ctx, "kind")).value_or(case_kind::avvik);
+    c.cat = parse_category(field(ctx, "category")).value_or(category::tjeneste);
+    c.unit_id = field(ctx, "unit");
+    c.reporter_email = ctx.me.email;
+    c.description = field(ctx, "description");
+    c.occurred = field(ctx, "occurred");
+    c.immediate_action = field(ctx, "immediate_action");
+    c.state = case_state::ny;
+    c.created_at = ctx.now;
+    c.updated_at = ctx.now;
+    ctx.end_conversation();
+    ctx.record(c, "filed");
+    ctx.audit("case.file", c.human_id, "ok");
+    for (const auto& leader : unit_leaders(ctx.dir, c.unit_id)) {
+        const language l = language_of(ctx.dir, leader);
+        ctx.notify(leader,
+                   case_card(c, ctx.dir, leader, l, ctx.cfg,
+                             (l == language::nb ? "Ny sak " : "New case ") + c.human_id + " (" +
+                                 std::string(display_name(c.kind, l)) + ") – " +
+                                 unit_label(ctx.dir, c.unit_id)),
+                   c.human_id + ":filed");
+    }
+    message m;
+    m.title = std::string(ctx.t("Takk! Meldingen er registrert som ",
+                                "Thank you! Your report is registered as ")) +
+              c.human_id;
+    m.subject_key = c.human_id;
+    m.facts = {
+        {std::string(ctx.t("Status", "Status")), std::string(display_name(c.state, ctx.me.lang))},
+        {std::string(ctx.t("Enhet", "Unit")), unit_label(ctx.dir, c.unit_id)}};
+    m.text =
+        std::string(ctx.t("Lederen for enheten har fått beskjed. Du får melding når saken "
+                          "endrer status. Skriv «mine saker» for å følge den.",
+                          "The unit's leader has been told. You will hear from me when the "
+                          "case changes status. Type «my cases» to follow it."));
+    ctx.out.case_write = std::move(c);
+    ctx.reply(std::move(m));
+}
+
 void start_filing(context& ctx, std::optional<case_kind> kind, std::string_view text) {
     conversation_state s;
     s.flow = "file";
@@ -305,7 +305,7 @@ void continue_filing(context& ctx) {
             return it == ctx.ev.action_data.end() ? std::string{} : it->second;
         };
         if (verb == "draft.submit" && asking == "confirm") {
-            submit(ctx);
+            file_draft(ctx);
             return;
         }
         if (verb == "draft.cancel") {
@@ -333,7 +333,7 @@ void continue_filing(context& ctx) {
         const std::string a = fold_case(trim(ctx.ev.text));
         if (a == "ja" || a == "send" || a == "send inn" || a == "yes" || a == "submit" ||
             a == "ok") {
-            submit(ctx);
+            file_draft(ctx);
             return;
         }
         ctx.say(ctx.t("Velg et av valgene under, eller skriv «ja» for å sende inn.",

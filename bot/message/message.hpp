@@ -11,12 +11,14 @@ namespace kv::bot {
 // A value the person supplies when pressing an action: a card input, an email reply field, or
 // a console prompt.
 struct action_input {
-    enum class input_kind { text, choice, date, person };  // person: an email address
+    // person: an email address; date "YYYY-MM-DD"; time "HH:MM" (local time)
+    enum class input_kind { text, choice, date, person, time };
     std::string name;
     std::string label;
     input_kind kind = input_kind::text;
     std::vector<std::pair<std::string, std::string>> choices;  // (value, label), for choice
     bool required = true;
+    std::string value{};  // shown filled in: a preset, or what the person typed before
 };
 
 // A button. Pressing it sends an action event with `verb`, `data` and the inputs' values.
@@ -25,6 +27,9 @@ struct action {
     std::string label;
     std::map<std::string, std::string> data;
     std::vector<action_input> inputs;
+    // A form: the inputs are shown with the message itself and one press submits them all.
+    // Otherwise a channel may ask for the inputs after the press.
+    bool form = false;
 };
 
 struct fact {

@@ -38,4 +38,13 @@ inline constexpr int exit_tempfail = 75;
 // refusals), exit_tempfail when the message could not be read or stored.
 int run_mail_ingest(app& a, std::istream& in, std::ostream& out);
 
+// `kvalitetsvakt teams manifest --out FILE.zip`: writes the Teams app package (manifest.json
+// with the bot id and the command list, color.png, outline.png). Needs teams.app_id and
+// teams.app_domain; exit_usage naming each missing key, exit_failure when the file cannot be
+// written (nothing is left half-written), else exit_ok.
+int run_teams_manifest(const loaded_config& c, const std::string& out_file, std::ostream& out,
+                       std::ostream& err);
+// The manifest.json of that package (for tests).
+std::string teams_manifest_json(const loaded_config& c);
+
 }  // namespace kv::daemon

@@ -59,6 +59,10 @@ const std::vector<command_help> helps{
      "staff) through the same path as mail read over IMAP, and prints one JSON line:\n"
      "{\"message_id\", \"from\", \"outcome\", \"case\", \"detail\"}. Exits 0 for every handled\n"
      "outcome, including refusals; 75 (try again later) when it could not be stored."},
+    {"teams", "kvalitetsvakt teams manifest --out kvalitetsvakt.zip",
+     "Writes the Teams app package to upload in Teams: manifest.json (bot id = teams.app_id,\n"
+     "personal, team and group chat scopes, the Norwegian command list, teams.app_domain as\n"
+     "valid domain, version teams.package_version), color.png and outline.png."},
 };
 
 void print_usage(std::ostream& out) {
@@ -145,6 +149,17 @@ int main_impl(int argc, char** argv) {
             return exit_code;
         }
         return run_remind(*a, at, dry_run, std::cout, std::cerr);
+    }
+
+    if (command == "teams") {
+        if (rest.size() != 4 || rest[1] != "manifest" || rest[2] != "--out") {
+            return usage_error("usage: kvalitetsvakt teams manifest --out FILE.zip");
+        }
+        const auto c = load_config(config, std::cerr);
+        if (!c) {
+            return exit_usage;
+        }
+        return run_teams_manifest(*c, rest[3], std::cout, std::cerr);
     }
 
     // Options of the form --name VALUE after the command.

@@ -216,6 +216,24 @@ void read_teams(const toml::table& table, detail::error_list& errors, const env_
             s.ca_bundle = *v;
         }
     }
+    if (auto v = r.get_string("app_domain")) {
+        if (v->empty() || v->find_first_of(":/ ") != std::string::npos) {
+            r.error("app_domain", "must be a host name without scheme or path");
+        } else {
+            s.app_domain = *v;
+        }
+    }
+    if (auto v = r.get_string("package_version")) {
+        const bool semver = std::count(v->begin(), v->end(), '.') == 2 &&
+                            v->find_first_not_of("0123456789.") == std::string::npos &&
+                            v->find("..") == std::string::npos && v->front() != '.' &&
+                            v->back() != '.';
+        if (!semver) {
+            r.error("package_version", "must be MAJOR.MINOR.PATCH, e.g. 1.0.0");
+        } else {
+            s.package_version = *v;
+        }
+    }
     s.allowed_tenants = read_string_list(table, "allowed_tenants", errors);
     for (const auto& t : s.allowed_tenants) {
         if (!is_guid(t)) {
@@ -256,7 +274,9 @@ void read_teams(const toml::table& table, detail::error_list& errors, const env_
                                                  "token_url",
                                                  "ca_bundle",
                                                  "allowed_tenants",
-                                                 "allowed_service_urls"};
+                                                 "allowed_service_urls",
+                                                 "app_domain",
+                                                 "package_version"};
     for (const auto& [key, node] : table) {
         if (std::find(std::begin(known), std::end(known), key.str()) == std::end(known)) {
             const int line = static_cast<int>(key.source().begin.line);

@@ -53,6 +53,11 @@ struct teams_settings {
     std::vector<std::string> allowed_service_urls;
     std::filesystem::path ca_bundle;
     bool allow_plain_http = false;
+    // The app package (`teams manifest`): app_domain is the host the bot is reached at, without
+    // scheme or path (default empty; the package needs it); package_version is the app's semver,
+    // raised for every re-upload (default "1.0.0").
+    std::string app_domain;
+    std::string package_version = "1.0.0";
 
     // token_url, or the tenant's Entra v2 token endpoint when it is empty.
     std::string effective_token_url() const {

@@ -17,11 +17,12 @@ using nlohmann::json;
 
 using input_kind = bot::action_input::input_kind;
 
-constexpr std::array<std::pair<input_kind, std::string_view>, 4> input_kind_names{
+constexpr std::array<std::pair<input_kind, std::string_view>, 5> input_kind_names{
     {{input_kind::text, "text"},
      {input_kind::choice, "choice"},
      {input_kind::date, "date"},
-     {input_kind::person, "person"}}};
+     {input_kind::person, "person"},
+     {input_kind::time, "time"}}};
 
 std::string_view input_kind_name(input_kind k) {
     for (const auto& [kind, name] : input_kind_names) {
@@ -50,6 +51,7 @@ bot::action_input decode_input(const json& j) {
         in.choices.emplace_back(c.at("value").get<std::string>(), c.at("label").get<std::string>());
     }
     j.at("required").get_to(in.required);
+    in.value = j.value("value", std::string{});  // rows written before forms have none
     return in;
 }
 
@@ -58,6 +60,7 @@ bot::action decode_action(const json& j) {
     j.at("verb").get_to(a.verb);
     j.at("label").get_to(a.label);
     j.at("data").get_to(a.data);
+    a.form = j.value("form", false);
     for (const auto& in : j.at("inputs")) {
         a.inputs.push_back(decode_input(in));
     }
@@ -214,7 +217,10 @@ void write_input(json_writer& w, const bot::action_input& in) {
     w.string(in.name);
     w.raw(",");
     w.key("required");
-    w.raw(in.required ? "true}" : "false}");
+    w.raw(in.required ? "true," : "false,");
+    w.key("value");
+    w.string(in.value);
+    w.raw("}");
 }
 
 void write_action(json_writer& w, const bot::action& a) {
@@ -231,6 +237,8 @@ void write_action(json_writer& w, const bot::action& a) {
         w.string(v);
     }
     w.raw("},");
+    w.key("form");
+    w.raw(a.form ? "true," : "false,");
     w.key("inputs");
     w.raw("[");
     first = true;

@@ -5,6 +5,7 @@
 #include "adapters/teams/card.hpp"
 #include "adapters/teams/card_protocol.hpp"
 #include "adapters/teams/identity.hpp"
+#include "bot/dialog/filing_form.hpp"
 #include "daemon/app/app.hpp"
 #include "daemon/log.hpp"
 #include "daemon/store/teams_store.hpp"
@@ -163,39 +164,67 @@ void teams_channel::committed(const handle_result& result) {
 
 handle_result teams_channel::decide(const teams::inbound_activity& a, const std::string& email) {
     const auto ev = event_of(a, email);
-    auto result = db_.handle(ev, now_seconds(), decider(a, email, ev));
+    // The first answer is the invoke response; the others wait in the outbox.
+    auto result =
+        db_.handle(ev, now_seconds(), answers_to_outbox(decider(a, email, ev), a, email, true));
     committed(result);
     return result;
 }
 
 void teams_channel::hand_to_outbox(const std::string& email, const bot::message& m,
-                                   const std::string& dedupe_key) {
+                                   const std::string& dedupe_key, const std::string& conversation) {
     bot::decision d;
-    d.notifications.push_back({email, m, true, dedupe_key, bot::channel::teams});
+    d.notifications.push_back({email, m, true, dedupe_key, bot::channel::teams, conversation});
     db_.apply(d, email, bot::channel::teams, now_seconds());
     if (on_notifications_) {
         on_notifications_();
     }
 }
 
-void teams_channel::send_replies(const teams::conversation_reference& ref, const std::string& email,
-                                 const std::vector<bot::message>& replies,
-                                 const std::string& dedupe_key, std::size_t first_index) {
-    teams_store ts{db_};
-    for (std::size_t i = 0; i < replies.size(); ++i) {
-        const auto& m = replies[i];
-        const auto r = connector_.send_message(ref.service_url, ref.conversation_id, m, {});
-        if (!r.ok()) {
-            // The decision is committed: the answer must not be lost with the connector down.
-            log::warn("teams: a reply could not be sent now, left to the outbox: " + r.error);
-            hand_to_outbox(email, m, dedupe_key + ":reply:" + std::to_string(first_index + i));
-            continue;
-        }
-        if (!m.subject_key.empty()) {
-            ts.record_sent_card(
-                {email, m.subject_key, ref.conversation_id, r.id, ref.service_url, m},
-                now_seconds());
-        }
+bool teams_channel::submitted_form(const teams::inbound_activity& a) {
+    return a.kind == teams::activity_kind::card_submit && a.verb == bot::form_submit_verb &&
+           !a.reply_to_id.empty();
+}
+
+store::decide_fn teams_channel::answers_to_outbox(store::decide_fn decide,
+                                                  const teams::inbound_activity& a,
+                                                  const std::string& email, bool keep_first) {
+    return
+        [decide = std::move(decide), email, keep_first, conversation = a.reference.conversation_id,
+         key = event_dedupe_key(a)](const bot::directory& d, const bot::repository& r) {
+            auto decision = decide(d, r);
+            const std::size_t kept = keep_first && !decision.replies.empty() ? 1 : 0;
+            for (std::size_t i = kept; i < decision.replies.size(); ++i) {
+                decision.notifications.push_back({email, decision.replies[i], true,
+                                                  key + ":reply:" + std::to_string(i),
+                                                  bot::channel::teams, conversation});
+            }
+            decision.replies.resize(kept);
+            return decision;
+        };
+}
+
+void teams_channel::replace_submitted_form(const teams::inbound_activity& a,
+                                           const std::string& email,
+                                           const std::vector<bot::message>& replies) {
+    if (replies.empty()) {
+        return;
+    }
+    // An Action.Submit cannot answer with a card (reference 4.2): the receipt, or the form with
+    // its errors, is PUT in the form's place, so the same form cannot be sent twice.
+    const bot::message& first = replies.front();
+    const auto r = connector_.update_message(a.reference.service_url, a.reference.conversation_id,
+                                             a.reply_to_id, first, {});
+    if (!r.ok()) {
+        log::warn("teams: a submitted form could not be replaced now; the answer is sent: " +
+                  r.error);
+        hand_to_outbox(email, first, event_dedupe_key(a) + ":reply:0", a.reference.conversation_id);
+        return;
+    }
+    if (!first.subject_key.empty()) {
+        teams_store{db_}.record_sent_card({email, first.subject_key, a.reference.conversation_id,
+                                           a.reply_to_id, a.reference.service_url, first},
+                                          now_seconds());
     }
 }
 
@@ -222,22 +251,25 @@ void teams_channel::handle(const teams::inbound_activity& a) {
                 if (!email) {
                     return;
                 }
-                // Committed with whatever else arrived meanwhile; answered after that commit.
+                // Committed with whatever else arrived meanwhile. The answers wait in the
+                // outbox, committed with the decision, for the delivery worker to send; only a
+                // submitted form is replaced here, once the commit stands.
                 auto ev = event_of(a, *email);
-                auto decide_it = decider(a, *email, ev);
-                commits_.submit(std::move(ev), std::move(decide_it),
-                                [this, ref = a.reference, who = *email, key = event_dedupe_key(a)](
-                                    handle_result result, std::exception_ptr error) {
-                                    if (error) {
-                                        log::error("teams: an activity could not be handled: " +
-                                                   describe(error));
-                                        return;
-                                    }
-                                    committed(result);
-                                    if (!result.duplicate) {
-                                        send_replies(ref, who, result.decision.replies, key, 0);
-                                    }
-                                });
+                const bool form = submitted_form(a);
+                auto decide_it = answers_to_outbox(decider(a, *email, ev), a, *email, form);
+                commits_.submit(
+                    std::move(ev), std::move(decide_it),
+                    [this, a, who = *email, form](handle_result result, std::exception_ptr error) {
+                        if (error) {
+                            log::error("teams: an activity could not be handled: " +
+                                       describe(error));
+                            return;
+                        }
+                        committed(result);
+                        if (form && !result.duplicate) {
+                            replace_submitted_form(a, who, result.decision.replies);
+                        }
+                    });
                 return;
             }
             default:
@@ -271,12 +303,14 @@ std::string teams_channel::invoke(const teams::inbound_activity& a) {
     const bot::message& card = result.decision.replies.front();
     if (!card.subject_key.empty()) {
         teams_store ts{db_};
+        bool mine_recorded = false;
         for (const auto& copy : ts.sent_cards_for_subject(card.subject_key)) {
             if (copy.recipient_email == *email &&
                 copy.conversation_id == a.reference.conversation_id) {
                 auto mine = copy;  // the invoke response replaces this one on the client
                 mine.body = card;
                 ts.record_sent_card(mine, now_seconds());
+                mine_recorded = true;
                 continue;
             }
             const auto r = connector_.update_message(copy.service_url, copy.conversation_id,
@@ -293,10 +327,14 @@ std::string teams_channel::invoke(const teams::inbound_activity& a) {
                                event_dedupe_key(a) + ":copy:" + copy.recipient_email);
             }
         }
+        if (!mine_recorded && !a.reply_to_id.empty()) {
+            // A card about a new subject (a form's receipt) takes the place of the pressed card,
+            // so later changes of that subject update it in place.
+            ts.record_sent_card({*email, card.subject_key, a.reference.conversation_id,
+                                 a.reply_to_id, a.reference.service_url, card},
+                                now_seconds());
+        }
     }
-    send_replies(a.reference, *email,
-                 {result.decision.replies.begin() + 1, result.decision.replies.end()},
-                 event_dedupe_key(a), 1);
     return teams::invoke_card_response(card);
 }
 

@@ -52,13 +52,22 @@ class teams_channel {
                              const bot::inbound_event& ev);
     void committed(const handle_result& result);
     handle_result decide(const teams::inbound_activity& a, const std::string& email);
-    // Sends the answers in the chat they belong to; one the connector refuses now is committed
-    // to the outbox (keyed by the event's dedupe key and the answer's index), never dropped.
-    void send_replies(const teams::conversation_reference& ref, const std::string& email,
-                      const std::vector<bot::message>& replies, const std::string& dedupe_key,
-                      std::size_t first_index);
+    // The answers of `decide`, from the second on when `keep_first`, become outbox rows for the
+    // sender in the conversation they wrote in (keyed by the event's dedupe key and the answer's
+    // index), committed with the decision: nothing answered is lost in a crash after the commit,
+    // and no connector call or rate-limit wait holds up the store thread.
+    static store::decide_fn answers_to_outbox(store::decide_fn decide,
+                                              const teams::inbound_activity& a,
+                                              const std::string& email, bool keep_first);
+    // An Action.Submit of the filing form (it names the card it was pressed on).
+    static bool submitted_form(const teams::inbound_activity& a);
+    // PUTs the first answer over the submitted form; when the connector refuses, the answer is
+    // committed to the outbox and sent as a new message instead.
+    void replace_submitted_form(const teams::inbound_activity& a, const std::string& email,
+                                const std::vector<bot::message>& replies);
+    // `conversation` empty: the person's own chat, updating a card of the same subject.
     void hand_to_outbox(const std::string& email, const bot::message& m,
-                        const std::string& dedupe_key);
+                        const std::string& dedupe_key, const std::string& conversation = {});
     void count(const teams::inbound_activity& a);
 
     teams_settings cfg_;

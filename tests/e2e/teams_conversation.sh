@@ -169,10 +169,10 @@ drive "$msg" > /dev/null; sleep 0.5; drive "$msg" > /dev/null; sleep 0.5
     || { sent_texts >&2; fail "duplicate handled twice"; }
 [ "$(sql "select count(*) from cases")" = "$cases_before" ] || fail "the duplicate changed cases"
 
-# 5b. The connector refuses the answer (503, come back in 30 s): the committed decision's answer goes to the outbox
-# and reaches Kari when the connector takes it, instead of being dropped.
+# 5b. The connector refuses the answer (503, come back in 2 s): the answer waits in the outbox, committed with
+# the decision, and reaches Kari when the connector takes it, instead of being dropped.
 curl -sf -X POST -H 'Content-Type: application/json' \
-    --data '{"path":"personal-29%3Auser-1/activities$","method":"POST","count":1,"status":503,"retry_after":"30"}' \
+    --data '{"path":"personal-29%3Auser-1/activities$","method":"POST","count":1,"status":503,"retry_after":"2"}' \
     "$CONTROL/control/connector/fault" > /dev/null
 answered() {  # answered: POSTs to Kari's chat the connector accepted with the help text
     curl -sf "$CONTROL/control/connector/requests" | python3 -c '

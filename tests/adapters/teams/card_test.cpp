@@ -239,3 +239,97 @@ TEST_CASE("the welcome explains in Norwegian how to file a deviation", "[teams][
     CHECK(w.text.find("meld avvik") != std::string::npos);
     CHECK(w.text.find("hjelp") != std::string::npos);
 }
+
+namespace {
+
+bot::message filing_form() {
+    bot::message m;
+    m.title = "Meld avvik";
+    m.text = "Fyll ut og trykk «Send inn».";
+    bot::action submit{"draft.form_submit", "Send inn", {}, {}};
+    submit.form = true;
+    bot::action_input kind{"kind",
+                           "Type",
+                           bot::action_input::input_kind::choice,
+                           {{"avvik", "Avvik"}, {"nestenuhell", "Nestenuhell"}}};
+    kind.value = "avvik";
+    bot::action_input date{"date", "Dato", bot::action_input::input_kind::date, {}};
+    date.value = "2026-11-23";
+    bot::action_input time{"time", "Klokkeslett", bot::action_input::input_kind::time, {}};
+    time.value = "11:00";
+    bot::action_input what{"description", "Hva skjedde?", bot::action_input::input_kind::text, {}};
+    bot::action_input immediate{
+        "immediate_action", "Strakstiltak", bot::action_input::input_kind::text, {}};
+    immediate.required = false;
+    submit.inputs = {kind, date, time, what, immediate};
+    m.actions.push_back(submit);
+    m.actions.push_back({"draft.cancel", "Avbryt", {}, {}});
+    return m;
+}
+
+}  // namespace
+
+TEST_CASE("a form shows its inputs in the card, preset, above a button that submits them",
+          "[teams][card]") {
+    const json c = json::parse(render_card(filing_form()));
+    const json& body = c["body"];
+    REQUIRE(body.size() == 8);  // title, text, five inputs, the buttons
+    CHECK(body[2]["type"] == "Input.ChoiceSet");
+    CHECK(body[2]["id"] == "i0.kind");
+    CHECK(body[2]["value"] == "avvik");
+    CHECK(body[3]["type"] == "Input.Date");
+    CHECK(body[3]["value"] == "2026-11-23");
+    CHECK(body[4]["type"] == "Input.Time");
+    CHECK(body[4]["value"] == "11:00");
+    CHECK(body[5]["type"] == "Input.Text");
+    CHECK(body[5]["isMultiline"] == true);
+    CHECK(body[5]["isRequired"] == true);
+    CHECK_FALSE(body[5].contains("value"));
+    CHECK(body[6]["isRequired"] == false);
+    const json& buttons = body[7];
+    REQUIRE(buttons["type"] == "ActionSet");
+    REQUIRE(buttons["actions"].size() == 2);
+    CHECK(buttons["actions"][0]["type"] == "Action.Execute");
+    CHECK(buttons["actions"][0]["verb"] == "draft.form_submit");
+    CHECK(buttons["actions"][0]["fallback"]["type"] == "Action.Submit");
+    CHECK(buttons["actions"][1]["verb"] == "draft.cancel");
+}
+
+TEST_CASE("one press on a form, by Action.Execute or by Action.Submit, returns every input",
+          "[teams][card]") {
+    const json c = json::parse(render_card(filing_form()));
+    const json& button = c["body"][7]["actions"][0];
+    const json typed = {{"i0.kind", "nestenuhell"},
+                        {"i0.date", "2026-11-22"},
+                        {"i0.time", "21:15"},
+                        {"i0.description", "Feil medisin lagt fram"},
+                        {"i0.immediate_action", ""}};
+    json data = button["data"];
+    data.update(typed);
+    const json invoke = {
+        {"type", "invoke"},
+        {"name", "adaptiveCard/action"},
+        {"id", "f:9"},
+        {"conversation", {{"id", "a:1"}}},
+        {"value",
+         {{"action", {{"type", "Action.Execute"}, {"verb", "draft.form_submit"}, {"data", data}}},
+          {"trigger", "manual"}}}};
+    const auto a = parse_activity(invoke.dump()).activity;
+    REQUIRE(a);
+    CHECK(a->kind == activity_kind::card_action);
+    CHECK(a->verb == "draft.form_submit");
+    const std::map<std::string, std::string> expected{{"date", "2026-11-22"},
+                                                      {"description", "Feil medisin lagt fram"},
+                                                      {"immediate_action", ""},
+                                                      {"kind", "nestenuhell"},
+                                                      {"time", "21:15"}};
+    CHECK(a->data == expected);
+    json value = button["fallback"]["data"];
+    value.update(typed);
+    const auto s =
+        parse_activity(json{{"type", "message"}, {"id", "3"}, {"value", value}}.dump()).activity;
+    REQUIRE(s);
+    CHECK(s->kind == activity_kind::card_submit);
+    CHECK(s->verb == "draft.form_submit");
+    CHECK(s->data == expected);
+}

@@ -29,25 +29,46 @@ bot::message sample_message() {
                       {{"1", "Lav"}, {"5", "Høy"}},
                       true},
                      {"due", "Frist", bot::action_input::input_kind::date, {}, false}};
-    m.actions = {receive, assess};
+    bot::action file;
+    file.verb = "draft.form_submit";
+    file.label = "Send inn";
+    file.form = true;
+    file.inputs = {{"time", "Klokkeslett", bot::action_input::input_kind::time, {}, true, "21:30"}};
+    m.actions = {receive, assess, file};
     m.subject_key = "case:AV-2026-0001";
     return m;
 }
 
 constexpr std::string_view sample_json = R"json({
   "actions": [
-    {"data": {"case": "AV-2026-0001"}, "inputs": [], "label": "Ta imot", "verb": "case.receive"},
-    {"data": {"case": "AV-2026-0001"},
+    {"data": {"case": "AV-2026-0001"}, "form": false, "inputs": [], "label": "Ta imot",
+     "verb": "case.receive"},
+    {"data": {"case": "AV-2026-0001"}, "form": false,
      "inputs": [
        {"choices": [{"label": "Lav", "value": "1"}, {"label": "Høy", "value": "5"}],
-        "kind": "choice", "label": "Sannsynlighet", "name": "probability", "required": true},
-       {"choices": [], "kind": "date", "label": "Frist", "name": "due", "required": false}],
-     "label": "Vurder", "verb": "case.assess"}],
+        "kind": "choice", "label": "Sannsynlighet", "name": "probability", "required": true,
+        "value": ""},
+       {"choices": [], "kind": "date", "label": "Frist", "name": "due", "required": false,
+        "value": ""}],
+     "label": "Vurder", "verb": "case.assess"},
+    {"data": {}, "form": true,
+     "inputs": [{"choices": [], "kind": "time", "label": "Klokkeslett", "name": "time",
+                 "required": true, "value": "21:30"}],
+     "label": "Send inn", "verb": "draft.form_submit"}],
   "facts": [{"label": "Enhet", "value": "Helse og omsorg"},
             {"label": "Kategori", "value": "Tjeneste"}],
   "subject_key": "case:AV-2026-0001",
   "text": "Ola har meldt et avvik.\nSe og ta imot.",
   "title": "Nytt avvik AV-2026-0001"
+})json";
+
+// As rows were written before forms: no "form" on actions, no "value" on inputs.
+constexpr std::string_view row_before_forms = R"json({
+  "actions": [{"data": {"case": "AV-2026-0001"},
+               "inputs": [{"choices": [], "kind": "date", "label": "Frist", "name": "due",
+                           "required": false}],
+               "label": "Vurder", "verb": "case.assess"}],
+  "facts": [], "subject_key": "", "text": "", "title": "Nytt avvik"
 })json";
 
 }  // namespace
@@ -58,10 +79,19 @@ TEST_CASE("a message is stored as the documented JSON and reads back unchanged",
 
     const auto back = message_from_json(sample_json);
     CHECK(message_to_json(back) == message_to_json(m));
-    REQUIRE(back.actions.size() == 2);
+    REQUIRE(back.actions.size() == 3);
     CHECK(back.actions[1].inputs[0].choices[1].second == "Høy");
     CHECK(back.actions[1].inputs[1].kind == bot::action_input::input_kind::date);
     CHECK_FALSE(back.actions[1].inputs[1].required);
+    // A form keeps its shape and the values it was sent with.
+    CHECK(back.actions[2].form);
+    CHECK(back.actions[2].inputs[0].kind == bot::action_input::input_kind::time);
+    CHECK(back.actions[2].inputs[0].value == "21:30");
+
+    const auto old = message_from_json(row_before_forms);
+    REQUIRE(old.actions.size() == 1);
+    CHECK_FALSE(old.actions[0].form);
+    CHECK(old.actions[0].inputs[0].value.empty());
 }
 
 TEST_CASE("stored JSON that is not a message is reported, not guessed at", "[store]") {
