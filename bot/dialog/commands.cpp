@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "bot/dialog/annual_wheel_view.hpp"
 #include "bot/dialog/case_rules.hpp"
 #include "bot/dialog/case_view.hpp"
 #include "bot/dialog/deadlines.hpp"
@@ -180,7 +181,7 @@ void nothing_to_cancel(context& ctx, std::string_view) {
     ctx.say(ctx.t("Det er ingenting å avbryte.", "There is nothing to cancel."));
 }
 
-const std::array<command_spec, 21> commands{{
+const std::array<command_spec, 22> commands{{
     {{"avvik"},
      {"report", "deviation"},
      "avvik: <hva skjedde>",
@@ -237,6 +238,14 @@ const std::array<command_spec, 21> commands{{
      "see your own deadlines: reviews, measures and cases to receive",
      audience::everyone,
      list_my_deadlines},
+    {{"årshjul", "arshjul"},
+     {"annual wheel", "wheel"},
+     "årshjul",
+     "annual wheel",
+     "se de neste møtene og fristene i årshjulet for utvalgene dine",
+     "see the next meetings and deadlines in the annual wheel for your committees",
+     audience::everyone,
+     show_annual_wheel},
     {{"sak"},
      {"case"},
      "sak <saksnr>",

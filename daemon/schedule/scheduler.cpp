@@ -40,6 +40,20 @@ void with_review_snapshot(store& s, Fn&& fn) {
     });
 }
 
+// Calls `fn` with the reading-list rules' view of the store, read in one snapshot.
+template <typename Fn>
+void with_reading_snapshot(store& s, Fn&& fn) {
+    s.with_read([&](const bot::directory& people, const bot::repository&) {
+        bot::reading_snapshot snap;
+        snap.unread = load_unread_reading(s.db());
+        if (!snap.unread.empty()) {
+            snap.procedures = load_procedures(s.db());
+        }
+        snap.org = &people;
+        fn(snap);
+    });
+}
+
 // Calls `fn` with the deviation follow-up rules' view of the store: every open case.
 template <typename Fn>
 void with_followup_snapshot(store& s, const bot::bot_settings& rules, Fn&& fn) {
@@ -73,7 +87,7 @@ std::optional<schedule_config> load_schedule_config(const settings& cfg, const o
     bot::working_hours hours;
     hours.start = minutes{cfg.schedule.working_start_minutes};
     hours.end = minutes{cfg.schedule.working_end_minutes};
-    schedule_config out{{}, bot::work_calendar{hours}, cfg.bot, org, {}, {}};
+    schedule_config out{{}, bot::work_calendar{hours}, cfg.bot, org, {}, {}, {}};
     if (!cfg.schedule.annual_wheel_file.empty()) {
         auto wheel = load_annual_wheel(cfg.schedule.annual_wheel_file, org);
         if (!wheel.value) {
@@ -207,6 +221,22 @@ std::optional<sys_seconds> scheduler::review_next_due(store& s, sys_seconds now)
     return out;
 }
 
+std::vector<bot::due_reminder> scheduler::reading_due(store& s, sys_seconds now) const {
+    std::vector<bot::due_reminder> out;
+    with_reading_snapshot(s, [&](const bot::reading_snapshot& snap) {
+        out = bot::reading_reminders(snap, now, config_.calendar, config_.reading);
+    });
+    return out;
+}
+
+std::optional<sys_seconds> scheduler::reading_next_due(store& s, sys_seconds now) const {
+    std::optional<sys_seconds> out;
+    with_reading_snapshot(s, [&](const bot::reading_snapshot& snap) {
+        out = bot::reading_next_due(snap, now, config_.calendar, config_.reading);
+    });
+    return out;
+}
+
 std::vector<bot::due_reminder> scheduler::followup_due(store& s, sys_seconds now) const {
     std::vector<bot::due_reminder> out;
     with_followup_snapshot(s, config_.rules, [&](const bot::deviation_followup_snapshot& snap) {
@@ -226,6 +256,9 @@ std::optional<sys_seconds> scheduler::followup_next_due(store& s, sys_seconds no
 std::vector<bot::due_reminder> scheduler::due_at(store& s, sys_seconds now) const {
     std::vector<bot::due_reminder> out = wheel_due(s, now);
     for (auto& r : review_due(s, now)) {
+        out.push_back(std::move(r));
+    }
+    for (auto& r : reading_due(s, now)) {
         out.push_back(std::move(r));
     }
     for (auto& r : followup_due(s, now)) {
@@ -252,8 +285,9 @@ std::vector<bot::due_reminder> scheduler::run_once(store& s, sys_seconds now, bo
 
 std::optional<sys_seconds> scheduler::next_due(store& s, sys_seconds now) const {
     const auto upcoming = occurrences(now, now + days{longest_lead_days_ + 1} + days{400});
-    return earliest(earliest(bot::wheel_next_due(upcoming, now), review_next_due(s, now)),
-                    followup_next_due(s, now));
+    return earliest(earliest(earliest(bot::wheel_next_due(upcoming, now), review_next_due(s, now)),
+                             followup_next_due(s, now)),
+                    reading_next_due(s, now));
 }
 
 }  // namespace kv::daemon

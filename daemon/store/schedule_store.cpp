@@ -29,4 +29,23 @@ void enqueue_reminders(store& s, const std::vector<bot::due_reminder>& reminders
     }
 }
 
+std::vector<bot::reading_entry> load_unread_reading(database& db) {
+    auto& q = db.cached(
+        "SELECT r.procedure_id, r.version, r.email, r.assigned_at FROM reading_list r "
+        "JOIN procedures p ON p.id = r.procedure_id AND p.version = r.version AND p.active = 1 "
+        "WHERE r.read_at IS NULL ORDER BY r.email, r.assigned_at, r.procedure_id");
+    q.reset();
+    std::vector<bot::reading_entry> out;
+    while (q.step()) {
+        bot::reading_entry e;
+        e.procedure_id = q.text(0);
+        e.version = q.text(1);
+        e.email = q.text(2);
+        e.assigned_at = std::chrono::sys_seconds{std::chrono::seconds{q.int64(3)}};
+        out.push_back(std::move(e));
+    }
+    q.reset();
+    return out;
+}
+
 }  // namespace kv::daemon

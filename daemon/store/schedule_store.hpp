@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/domain/procedure.hpp"
 #include "bot/schedule/reminder.hpp"
 #include "daemon/store/store.hpp"
 
@@ -20,5 +21,9 @@ std::vector<bool> already_enqueued(store& s, const std::vector<bot::due_reminder
 // are ignored by the outbox, so calling this twice sends nothing twice. Throws store_error;
 // the reminders of the failing transaction are then not enqueued.
 void enqueue_reminders(store& s, const std::vector<bot::due_reminder>& reminders);
+
+// The unread reading-list entries of the current versions of active procedures, ordered by
+// email, assignment time and procedure id. Throws store_error.
+std::vector<bot::reading_entry> load_unread_reading(database& db);
 
 }  // namespace kv::daemon
