@@ -6,6 +6,7 @@
 
 #include "bot/domain/oslo_time.hpp"
 #include "bot/schedule/agenda.hpp"
+#include "bot/schedule/digest.hpp"
 #include "daemon/config/annual_wheel.hpp"
 #include "daemon/schedule/rrule.hpp"
 #include "daemon/store/procedure_store.hpp"
@@ -277,17 +278,42 @@ std::vector<bot::due_reminder> scheduler::run_once(store& s, sys_seconds now, bo
             fresh.push_back(std::move(due[i]));
         }
     }
+    s.with_read([&](const bot::directory& people, const bot::repository&) {
+        fresh = bot::apply_daily_digest(std::move(fresh), load_daily_digest_people(s.db()), now,
+                                        config_.calendar, &people);
+    });
+    std::sort(fresh.begin(), fresh.end(), reminder_order);
+    // A digest already enqueued (its carried keys not yet recorded, after a crash) is enqueued
+    // again, which records them, but not reported as new.
+    const auto digest_seen = already_enqueued(s, fresh);
     if (!dry_run) {
         enqueue_reminders(s, fresh);
     }
-    return fresh;
+    std::vector<bot::due_reminder> out;
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+        if (!digest_seen[i]) {
+            out.push_back(std::move(fresh[i]));
+        }
+    }
+    return out;
 }
 
 std::optional<sys_seconds> scheduler::next_due(store& s, sys_seconds now) const {
     const auto upcoming = occurrences(now, now + days{longest_lead_days_ + 1} + days{400});
-    return earliest(earliest(earliest(bot::wheel_next_due(upcoming, now), review_next_due(s, now)),
-                             followup_next_due(s, now)),
-                    reading_next_due(s, now));
+    auto next =
+        earliest(earliest(earliest(bot::wheel_next_due(upcoming, now), review_next_due(s, now)),
+                          followup_next_due(s, now)),
+                 reading_next_due(s, now));
+    // Reminders held for a digest are sent when the digest falls due, at a local midnight.
+    bool digests = false;
+    s.with_read([&](const bot::directory&, const bot::repository&) {
+        digests = !load_daily_digest_people(s.db()).empty();
+    });
+    if (digests) {
+        const year_month_day tomorrow{sys_days{local_date(now)} + days{1}};
+        next = earliest(next, bot::work_calendar::at_local(tomorrow, seconds{0}));
+    }
+    return next;
 }
 
 }  // namespace kv::daemon

@@ -47,8 +47,9 @@ class scheduler final : public bot::wheel_calendar {
     // step and recipient; including those enqueued before.
     std::vector<bot::due_reminder> due_at(store& s, std::chrono::sys_seconds now) const;
 
-    // Those of due_at(now) not enqueued before; enqueued now unless `dry_run`. Throws
-    // store_error; nothing of the failing delivery instant is enqueued then.
+    // Those of due_at(now) not enqueued before, with the non-urgent ones of people who chose the
+    // daily digest replaced by their digests (bot/schedule/digest.hpp); enqueued now unless
+    // `dry_run`. Throws store_error; nothing of the failing delivery instant is enqueued then.
     std::vector<bot::due_reminder> run_once(store& s, std::chrono::sys_seconds now,
                                             bool dry_run) const;
 
