@@ -91,7 +91,8 @@ std::vector<due_reminder> reading_reminders(const reading_snapshot& snapshot, sy
             continue;
         }
         const bool reminder = now >= remind_due;
-        const std::string step = reminder ? "unread-7d" : "T-0";
+        const std::string step =
+            reminder ? "unread-" + std::to_string(settings.remind_after_days) + "d" : "T-0";
         std::string subject;
         for (const auto* e : entries) {
             subject += (subject.empty() ? "" : ",") + e->procedure_id;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <tuple>
 
 #include "bot/domain/names.hpp"
 #include "daemon/config/toml_reader.hpp"
@@ -303,6 +304,54 @@ void read_schedule(table_reader& r, schedule_settings& s) {
     }
 }
 
+void read_reminders(table_reader& r, reminder_settings& s) {
+    auto& reviews = s.reviews;
+    auto first = r.get_integer("review_first_reminder_days", 1, 365);
+    auto last = r.get_integer("review_last_reminder_days", 1, 365);
+    if (first || last) {
+        const int f = first ? static_cast<int>(*first) : reviews.lead_days.front();
+        const int l = last ? static_cast<int>(*last) : reviews.lead_days.back();
+        if (f <= l) {
+            r.error(
+                first ? "review_first_reminder_days" : "review_last_reminder_days",
+                first ? "must be greater than review_last_reminder_days (" + std::to_string(l) + ")"
+                      : "must be less than review_first_reminder_days (" + std::to_string(f) + ")");
+        } else {
+            reviews.lead_days = {f, l};
+        }
+    }
+    const std::array<std::tuple<const char*, int*, int, int>, 9> integers{{
+        {"review_overdue_every_days", &reviews.overdue_every_days, 1, 90},
+        {"review_escalate_owner_after_days", &reviews.escalate_owner_after_days, 0, 365},
+        {"review_escalate_superior_after_days", &reviews.escalate_superior_after_days, 0, 365},
+        {"deviation_receive_within_working_days", &s.followup.receive_within_working_days, 0, 30},
+        {"deviation_escalate_after_working_days", &s.followup.escalate_after_working_days, 0, 30},
+        {"serious_receive_within_working_days", &s.followup.serious_receive_within_working_days, 0,
+         30},
+        {"serious_escalate_after_working_days", &s.followup.serious_escalate_after_working_days, 0,
+         30},
+        {"measure_escalate_after_working_days", &s.followup.measure_escalate_after_working_days, 0,
+         30},
+        {"reading_remind_after_days", &s.reading.remind_after_days, 1, 90},
+    }};
+    for (const auto& [key, target, min, max] : integers) {
+        if (auto value = r.get_integer(key, min, max)) {
+            *target = static_cast<int>(*value);
+        }
+    }
+    if (reviews.escalate_superior_after_days < reviews.escalate_owner_after_days) {
+        r.error("review_escalate_superior_after_days",
+                "must be at least review_escalate_owner_after_days (" +
+                    std::to_string(reviews.escalate_owner_after_days) + ")");
+    }
+    if (s.followup.serious_receive_within_working_days > s.followup.receive_within_working_days) {
+        r.error("serious_receive_within_working_days",
+                "must be at most deviation_receive_within_working_days (" +
+                    std::to_string(s.followup.receive_within_working_days) +
+                    "): serious events are chased faster");
+    }
+}
+
 bool has_url_scheme(const std::string& url, std::initializer_list<std::string_view> schemes) {
     for (const auto scheme : schemes) {
         if (url.size() > scheme.size() && url.compare(0, scheme.size(), scheme) == 0) {
@@ -471,6 +520,7 @@ settings_result load_settings(const std::filesystem::path& file, const env_looku
     read_section(root, "schedule", errors, env, read_schedule, s.schedule);
 
     read_section(root, "email", errors, env, read_email, s.email);
+    read_section(root, "reminders", errors, env, read_reminders, s.reminders);
     root.report_unknown_keys();
     if (!errors.empty()) {
         return {std::nullopt, errors.take()};

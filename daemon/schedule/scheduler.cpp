@@ -88,7 +88,13 @@ std::optional<schedule_config> load_schedule_config(const settings& cfg, const o
     bot::working_hours hours;
     hours.start = minutes{cfg.schedule.working_start_minutes};
     hours.end = minutes{cfg.schedule.working_end_minutes};
-    schedule_config out{{}, bot::work_calendar{hours}, cfg.bot, org, {}, {}, {}};
+    schedule_config out{{},
+                        bot::work_calendar{hours},
+                        cfg.bot,
+                        org,
+                        cfg.reminders.reviews,
+                        cfg.reminders.followup,
+                        cfg.reminders.reading};
     if (!cfg.schedule.annual_wheel_file.empty()) {
         auto wheel = load_annual_wheel(cfg.schedule.annual_wheel_file, org);
         if (!wheel.value) {

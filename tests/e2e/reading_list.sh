@@ -90,4 +90,22 @@ rows=$(sql "select count(*) from outbox where dedupe_key like 'reading:%'")
 sql "update reading_list set read_at = $(date -u -d 2026-11-20T12:00:00Z +%s) where read_at is null"
 out=$(remind 2026-12-07T05:00:00Z | reading)
 [ -z "$out" ] && ok "read entries are never reminded of" || fail "after reading: $out"
+
+# [reminders] reading_remind_after_days in the config moves the reminder; a bad value is refused
+# by check-config with file, line and key.
+write_config "$T/three.toml" "$T/var/three.db"
+printf '\n[reminders]\nreading_remind_after_days = 3\n' >> "$T/three.toml"
+"$KV" --config "$T/three.toml" import procedures "$T/library.csv" > /dev/null
+sqlite3 "$T/var/three.db" "insert into reading_list (procedure_id, version, email, assigned_at)
+    values ('HO-PR-011', '5.0', '$per', $(date -u -d 2026-11-02T10:00:00+01:00 +%s))"
+"$KV" --config "$T/three.toml" remind --at 2026-11-03T05:00:00Z > /dev/null
+out=$("$KV" --config "$T/three.toml" remind --at 2026-11-06T05:00:00Z | reading)
+[ "$out" = "2026-11-06T08:00:00+01:00 $per unread-3d HO-PR-011 console" ] \
+    && ok "reading_remind_after_days = 3: the reminder comes three days after the batch" \
+    || fail "configured reminder: $out"
+sed -i 's/reading_remind_after_days = 3/reading_remind_after_days = 0/' "$T/three.toml"
+set +e; err=$("$KV" --config "$T/three.toml" check-config 2>&1); code=$?; set -e
+[ "$code" = 2 ] && ok "check-config refuses a bad [reminders] value (exit 2)" || fail "exit $code"
+expect_contains "$err" "three.toml:$(grep -n reading_remind_after_days "$T/three.toml" | cut -d: -f1): reminders.reading_remind_after_days: must be 1..90" \
+    "and names file, line and key"
 finish
