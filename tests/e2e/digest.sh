@@ -48,6 +48,16 @@ out=$(remind 2027-03-02T09:00:00Z)
 [ -z "$(lines_of $hilde <<< "$out")" ] && ok "asked again later that day, nothing new for Hilde" \
     || fail "repeated: $out"
 
+# A crash after the digest's row was committed but before what it carries was recorded: the
+# next run computes the same digest, which the outbox already has, and records them.
+rows=$(sql "select count(*) from outbox")
+sql "delete from digest_members"
+out=$(remind 2027-03-02T07:00:00Z)
+[ -z "$(lines_of $hilde <<< "$out")" ] && [ "$(sql "select count(*) from outbox")" = "$rows" ] \
+    && ok "after a crash between the two writes nothing is sent twice" || fail "replay: $out"
+[ "$(sql "select count(*) from digest_members where recipient_email = '$hilde'")" = 2 ] \
+    && ok "and the carried reminders are recorded again" || fail "replay members"
+
 # Sunday 14 March: the 2-day reminder of the municipality's meeting waits for Monday's digest.
 out=$(remind 2027-03-14T05:00:00Z)
 [ -z "$(lines_of $hilde <<< "$out")" ] && ok "on Sunday Hilde's reminder is held for Monday's digest" \
