@@ -339,6 +339,7 @@ void read_reminders(table_reader& r, reminder_settings& s) {
             *target = static_cast<int>(*value);
         }
     }
+    r.get_table("kinds");  // [reminders.kinds.<kind>], read by read_reminder_kinds
     if (reviews.escalate_superior_after_days < reviews.escalate_owner_after_days) {
         r.error("review_escalate_superior_after_days",
                 "must be at least review_escalate_owner_after_days (" +
@@ -349,6 +350,40 @@ void read_reminders(table_reader& r, reminder_settings& s) {
                 "must be at most deviation_receive_within_working_days (" +
                     std::to_string(s.followup.receive_within_working_days) +
                     "): serious events are chased faster");
+    }
+}
+
+// [reminders.kinds.<kind>]: deviation_receive_within_working_days and
+// deviation_escalate_after_working_days (0..30, default: those of [reminders]) for one case kind.
+void read_reminder_kinds(const toml::table& reminders, detail::error_list& errors,
+                         bot::deviation_followup_settings& s) {
+    table_reader parent(reminders, "reminders", errors);
+    const toml::table* kinds = parent.get_table("kinds");
+    if (kinds == nullptr) {
+        return;
+    }
+    table_reader kr(*kinds, "reminders.kinds", errors);
+    for (const auto& [name, node] : *kinds) {
+        const auto kind = bot::parse_case_kind(name.str());
+        if (!kind) {
+            kr.error(name.str(),
+                     "unknown kind; use avvik, nestenuhell, forbedringsforslag or klage");
+            continue;
+        }
+        if (!node.is_table()) {
+            kr.error(name.str(), "must be a table");
+            continue;
+        }
+        table_reader t(*node.as_table(), kr.path(name.str()), errors);
+        bot::followup_days days{s.receive_within_working_days, s.escalate_after_working_days};
+        if (auto v = t.get_integer("deviation_receive_within_working_days", 0, 30)) {
+            days.receive_within_working_days = static_cast<int>(*v);
+        }
+        if (auto v = t.get_integer("deviation_escalate_after_working_days", 0, 30)) {
+            days.escalate_after_working_days = static_cast<int>(*v);
+        }
+        t.report_unknown_keys();
+        s.by_kind[*kind] = days;
     }
 }
 
@@ -521,6 +556,9 @@ settings_result load_settings(const std::filesystem::path& file, const env_looku
 
     read_section(root, "email", errors, env, read_email, s.email);
     read_section(root, "reminders", errors, env, read_reminders, s.reminders);
+    if (const toml::table* reminders = root.get_table("reminders")) {
+        read_reminder_kinds(*reminders, errors, s.reminders.followup);
+    }
     root.report_unknown_keys();
     if (!errors.empty()) {
         return {std::nullopt, errors.take()};

@@ -71,6 +71,29 @@ reading_remind_after_days = 10
     CHECK(r.reading.remind_after_days == 10);
 }
 
+TEST_CASE("a case kind may have its own follow-up days", "[config]") {
+    temp_dir dir;
+    const auto file = dir.write("kv.toml", R"toml([reminders]
+deviation_receive_within_working_days = 3
+
+[reminders.kinds.klage]
+deviation_receive_within_working_days = 5
+
+[reminders.kinds.nestenuhell]
+deviation_escalate_after_working_days = 4
+)toml");
+    const auto result = load_settings(file, no_env());
+    CHECK(texts(result.errors).empty());
+    REQUIRE(result.value);
+    const auto& by_kind = result.value->reminders.followup.by_kind;
+    REQUIRE(by_kind.size() == 2);
+    CHECK(by_kind.at(kv::bot::case_kind::klage).receive_within_working_days == 5);
+    CHECK(by_kind.at(kv::bot::case_kind::klage).escalate_after_working_days == 2);
+    CHECK(by_kind.at(kv::bot::case_kind::nestenuhell).receive_within_working_days == 3);
+    CHECK(by_kind.at(kv::bot::case_kind::nestenuhell).escalate_after_working_days == 4);
+    CHECK(result.value->reminders.followup.receive_within_working_days == 3);
+}
+
 TEST_CASE("each bad [reminders] value is named by line and key, all at once", "[config]") {
     struct row {
         const char* label;
@@ -100,6 +123,17 @@ TEST_CASE("each bad [reminders] value is named by line and key, all at once", "[
          "[reminders]\nserious_receive_within_working_days = 3\n",
          {"2: reminders.serious_receive_within_working_days: must be at most "
           "deviation_receive_within_working_days (2): serious events are chased faster"}},
+        {"an unknown case kind",
+         "[reminders]\n[reminders.kinds.klager]\ndeviation_receive_within_working_days = 5\n",
+         {"2: reminders.kinds.klager: unknown kind; use avvik, nestenuhell, forbedringsforslag "
+          "or klage"}},
+        {"a kind's value out of range",
+         "[reminders.kinds.klage]\ndeviation_escalate_after_working_days = 31\n",
+         {"2: reminders.kinds.klage.deviation_escalate_after_working_days: must be 0..30"}},
+        {"a kind's misspelt key",
+         "[reminders.kinds.klage]\ndeviation_receive_within_days = 3\n",
+         {"2: reminders.kinds.klage.deviation_receive_within_days: unknown key; did you mean "
+          "'deviation_receive_within_working_days'?"}},
         {"a misspelt key",
          "[reminders]\nreading_remind_after_dayz = 7\n",
          {"2: reminders.reading_remind_after_dayz: unknown key; did you mean "
