@@ -58,6 +58,7 @@ struct decision {
     std::optional<deviation_case> case_write;        // inserted when id == 0, else replaced
     std::optional<conversation_state> conversation;  // set (empty() clears it)
     std::optional<person_preferences> preferences;
+    std::optional<bool> daily_digest;  // the sender chose (true) or left (false) the daily digest
     // The quality library: approvals inserted (id not yet stored) or replaced, procedures
     // changed with a line of history each, and reading-list changes.
     std::vector<approval> approval_writes;
@@ -65,7 +66,8 @@ struct decision {
     std::vector<reading_change> reading_changes;
     bool stores_nothing() const {
         return !case_write && events.empty() && !conversation && !preferences &&
-               approval_writes.empty() && procedure_changes.empty() && reading_changes.empty();
+               approval_writes.empty() && procedure_changes.empty() && reading_changes.empty() &&
+               !daily_digest;
     }
 };
 

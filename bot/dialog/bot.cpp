@@ -90,7 +90,8 @@ decision bot::decide(const inbound_event& ev, const directory& dir, const reposi
     if (!me || !me->active) {
         return refuse_unknown_person(ev);
     }
-    context ctx{ev, *me, dir, repo, settings_, now, repo.conversation(me->email, ev.via), {}};
+    context ctx{ev, *me,         dir, repo, settings_, now, repo.conversation(me->email, ev.via),
+                {}, wheel_.get()};
     if (const auto size = event_size(ev); size > settings_.max_message_chars) {
         ctx.audit("rejected:too_long", "", "invalid", "bytes=" + std::to_string(size));
         ctx.say(ctx.t(

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "bot/dialog/annual_wheel_view.hpp"
 #include "bot/dialog/case_rules.hpp"
 #include "bot/dialog/case_view.hpp"
 #include "bot/dialog/deadlines.hpp"
@@ -178,6 +179,32 @@ void set_language(context& ctx, std::string_view rest) {
                                : "I will use English from now on.");
 }
 
+void set_digest(context& ctx, std::string_view rest) {
+    const std::string want = fold_case(rest);
+    std::optional<bool> daily;
+    if (want == "daglig" || want == "daily" || want == "på" || want == "on") {
+        daily = true;
+    } else if (want == "av" || want == "off") {
+        daily = false;
+    }
+    if (!daily) {
+        ctx.say(
+            ctx.t("Skriv «sammendrag daglig» for å få påminnelsene samlet i én melding kl. "
+                  "08:00 hver arbeidsdag, eller «sammendrag av» for å få dem hver for seg.",
+                  "Type «digest daily» to get your reminders in one message at 08:00 each "
+                  "working day, or «digest off» to get them one by one."));
+        return;
+    }
+    ctx.out.daily_digest = *daily;
+    ctx.audit("preferences.digest", ctx.me.email, "ok", *daily ? "daily" : "off");
+    ctx.say(*daily ? ctx.t("Fra nå får du påminnelsene dine samlet i ett sammendrag kl. 08:00 hver "
+                           "arbeidsdag. Hastesaker kommer fortsatt med én gang.",
+                           "From now on your reminders come in one digest at 08:00 each working "
+                           "day. Urgent matters still come at once.")
+                   : ctx.t("Fra nå får du hver påminnelse for seg, når den kommer.",
+                           "From now on you get each reminder on its own, as it comes."));
+}
+
 void show_help(context& ctx, std::string_view) {
     ctx.reply(help_message(ctx));
 }
@@ -186,7 +213,7 @@ void nothing_to_cancel(context& ctx, std::string_view) {
     ctx.say(ctx.t("Det er ingenting å avbryte.", "There is nothing to cancel."));
 }
 
-const std::array<command_spec, 21> commands{{
+const std::array<command_spec, 23> commands{{
     {{"avvik"},
      {"report", "deviation"},
      "avvik: <hva skjedde>",
@@ -243,6 +270,14 @@ const std::array<command_spec, 21> commands{{
      "see your own deadlines: reviews, measures and cases to receive",
      audience::everyone,
      list_my_deadlines},
+    {{"årshjul", "arshjul"},
+     {"annual wheel", "wheel"},
+     "årshjul",
+     "annual wheel",
+     "se de neste møtene og fristene i årshjulet for utvalgene dine",
+     "see the next meetings and deadlines in the annual wheel for your committees",
+     audience::everyone,
+     show_annual_wheel},
     {{"sak"},
      {"case"},
      "sak <saksnr>",
@@ -339,6 +374,14 @@ const std::array<command_spec, 21> commands{{
      "choose language",
      audience::everyone,
      set_language},
+    {{"sammendrag"},
+     {"digest"},
+     "sammendrag daglig|av",
+     "digest daily|off",
+     "få påminnelsene samlet i én melding kl. 08:00, eller hver for seg",
+     "get your reminders in one message at 08:00, or one by one",
+     audience::everyone,
+     set_digest},
     {{"hjelp", "?"},
      {"help"},
      "hjelp",

@@ -8,6 +8,7 @@
 #include "bot/decision.hpp"
 #include "bot/events.hpp"
 #include "bot/ports.hpp"
+#include "bot/schedule/wheel.hpp"
 #include "bot/settings.hpp"
 
 namespace kv::bot {
@@ -21,6 +22,7 @@ struct context {
     time_point now;
     conversation_state conv;
     decision out;
+    const wheel_calendar* wheel = nullptr;  // the annual wheel, when one is configured
 
     bool nb() const { return me.lang == language::nb; }
     // Picks the text in the person's language.

@@ -55,10 +55,12 @@ std::vector<chase_step> steps_of(const deviation_case& c, const deviation_follow
     const auto unit = dir.find_unit(c.unit_id);
     if (c.state == case_state::ny) {
         const bool serious = is_serious(c, snap.rules.serious);
-        const int first =
-            serious ? s.serious_receive_within_working_days : s.receive_within_working_days;
-        const int more =
-            serious ? s.serious_escalate_after_working_days : s.escalate_after_working_days;
+        int first = serious ? s.serious_receive_within_working_days : s.receive_within_working_days;
+        int more = serious ? s.serious_escalate_after_working_days : s.escalate_after_working_days;
+        if (const auto own = s.by_kind.find(c.kind); !serious && own != s.by_kind.end()) {
+            first = own->second.receive_within_working_days;
+            more = own->second.escalate_after_working_days;
+        }
         const sys_seconds remind_at = cal.add_working_days(c.created_at, first);
         chase_step remind{
             remind_at, reminder_kind::deviation_followup, c.human_id, {}, "remind-1", {}, nullptr};

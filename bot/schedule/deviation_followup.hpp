@@ -10,6 +10,7 @@
 // so acting stops the chase: a received case or a done measure produces nothing more.
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -21,12 +22,21 @@
 
 namespace kv::bot {
 
+// The receive and escalate working days for ordinary cases of one kind.
+struct followup_days {
+    int receive_within_working_days = 2;  // 0..30
+    int escalate_after_working_days = 2;  // 0..30
+};
+
 struct deviation_followup_settings {
     int receive_within_working_days = 2;          // then the leader and deputy, 0..30
     int escalate_after_working_days = 2;          // then, this many more, the leader above, 0..30
     int serious_receive_within_working_days = 1;  // the same for serious events
     int serious_escalate_after_working_days = 1;
     int measure_escalate_after_working_days = 2;  // after the responsible person's reminder
+    // Kinds with their own numbers (e.g. complaints); serious events keep the serious numbers.
+    // Empty by default: every kind uses the numbers above.
+    std::map<case_kind, followup_days> by_kind;
 };
 
 // What the rules read: the open cases (any state but closed, with their measures), the bot's

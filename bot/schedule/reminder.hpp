@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bot/message/message.hpp"
 
@@ -38,6 +39,9 @@ struct due_reminder {
     std::string title;
     bool urgent = false;
     message body;  // what the person gets (buttons included)
+    // A digest: the dedupe keys of the reminders it carries, recorded with it so none of them
+    // is sent again, alone or in a later digest. Empty for every other kind.
+    std::vector<std::string> covers;
 };
 
 // The conventional dedupe key "<kind>:<subject>:<occurrence>:<step>:<recipient>"; `occurrence`

@@ -49,6 +49,17 @@ struct wheel_occurrence {
     std::chrono::sys_seconds end;
 };
 
+// The wheel's dated occurrences, expanded from the recurrence rules outside bot/. The scheduler
+// implements it, so what a person is shown and what they are reminded of are the same dates.
+// Implementations are immutable after construction and may be shared between threads.
+class wheel_calendar {
+  public:
+    virtual ~wheel_calendar() = default;
+    // The occurrences starting in [from, to], in start order. Throws only std::bad_alloc.
+    virtual std::vector<wheel_occurrence> occurrences(std::chrono::sys_seconds from,
+                                                      std::chrono::sys_seconds to) const = 0;
+};
+
 // "T-14d", "T-2d"; "T-0" for the morning of the day.
 std::string lead_step(int lead_days);
 

@@ -1,8 +1,11 @@
 #include "daemon/app/app.hpp"
 
+#include <sstream>
+
 #include "daemon/config/load_organisation.hpp"
 #include "daemon/config/load_settings.hpp"
 #include "daemon/log.hpp"
+#include "daemon/schedule/scheduler.hpp"
 #include "daemon/store/sqlite.hpp"
 
 namespace kv::daemon {
@@ -39,7 +42,14 @@ std::optional<app> open_app(const std::filesystem::path& config_file, std::ostre
                                                         loaded->cfg.store.synchronous_full,
                                                         loaded->cfg.store.busy_timeout_ms});
         db->sync_organisation(loaded->org, now_seconds());
-        bot::bot brain(loaded->cfg.bot);
+        // The bot shows the wheel the scheduler reminds from. A wheel that does not load is
+        // reported by check-config, remind and serve; chat then says there is no wheel.
+        std::ostringstream wheel_errors;
+        std::shared_ptr<const bot::wheel_calendar> wheel;
+        if (auto sc = load_schedule_config(loaded->cfg, loaded->org, wheel_errors)) {
+            wheel = std::make_shared<const scheduler>(std::move(*sc));
+        }
+        bot::bot brain(loaded->cfg.bot, std::move(wheel));
         return app{std::move(loaded->cfg), std::move(loaded->org), std::move(db), std::move(brain)};
     } catch (const store_error& e) {
         err << "error: " << e.what() << "\n";

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <tuple>
 
 #include "bot/domain/names.hpp"
 #include "daemon/config/toml_reader.hpp"
@@ -323,6 +324,89 @@ void read_schedule(table_reader& r, schedule_settings& s) {
     }
 }
 
+void read_reminders(table_reader& r, reminder_settings& s) {
+    auto& reviews = s.reviews;
+    auto first = r.get_integer("review_first_reminder_days", 1, 365);
+    auto last = r.get_integer("review_last_reminder_days", 1, 365);
+    if (first || last) {
+        const int f = first ? static_cast<int>(*first) : reviews.lead_days.front();
+        const int l = last ? static_cast<int>(*last) : reviews.lead_days.back();
+        if (f <= l) {
+            r.error(
+                first ? "review_first_reminder_days" : "review_last_reminder_days",
+                first ? "must be greater than review_last_reminder_days (" + std::to_string(l) + ")"
+                      : "must be less than review_first_reminder_days (" + std::to_string(f) + ")");
+        } else {
+            reviews.lead_days = {f, l};
+        }
+    }
+    const std::array<std::tuple<const char*, int*, int, int>, 9> integers{{
+        {"review_overdue_every_days", &reviews.overdue_every_days, 1, 90},
+        {"review_escalate_owner_after_days", &reviews.escalate_owner_after_days, 0, 365},
+        {"review_escalate_superior_after_days", &reviews.escalate_superior_after_days, 0, 365},
+        {"deviation_receive_within_working_days", &s.followup.receive_within_working_days, 0, 30},
+        {"deviation_escalate_after_working_days", &s.followup.escalate_after_working_days, 0, 30},
+        {"serious_receive_within_working_days", &s.followup.serious_receive_within_working_days, 0,
+         30},
+        {"serious_escalate_after_working_days", &s.followup.serious_escalate_after_working_days, 0,
+         30},
+        {"measure_escalate_after_working_days", &s.followup.measure_escalate_after_working_days, 0,
+         30},
+        {"reading_remind_after_days", &s.reading.remind_after_days, 1, 90},
+    }};
+    for (const auto& [key, target, min, max] : integers) {
+        if (auto value = r.get_integer(key, min, max)) {
+            *target = static_cast<int>(*value);
+        }
+    }
+    r.get_table("kinds");  // [reminders.kinds.<kind>], read by read_reminder_kinds
+    if (reviews.escalate_superior_after_days < reviews.escalate_owner_after_days) {
+        r.error("review_escalate_superior_after_days",
+                "must be at least review_escalate_owner_after_days (" +
+                    std::to_string(reviews.escalate_owner_after_days) + ")");
+    }
+    if (s.followup.serious_receive_within_working_days > s.followup.receive_within_working_days) {
+        r.error("serious_receive_within_working_days",
+                "must be at most deviation_receive_within_working_days (" +
+                    std::to_string(s.followup.receive_within_working_days) +
+                    "): serious events are chased faster");
+    }
+}
+
+// [reminders.kinds.<kind>]: deviation_receive_within_working_days and
+// deviation_escalate_after_working_days (0..30, default: those of [reminders]) for one case kind.
+void read_reminder_kinds(const toml::table& reminders, detail::error_list& errors,
+                         bot::deviation_followup_settings& s) {
+    table_reader parent(reminders, "reminders", errors);
+    const toml::table* kinds = parent.get_table("kinds");
+    if (kinds == nullptr) {
+        return;
+    }
+    table_reader kr(*kinds, "reminders.kinds", errors);
+    for (const auto& [name, node] : *kinds) {
+        const auto kind = bot::parse_case_kind(name.str());
+        if (!kind) {
+            kr.error(name.str(),
+                     "unknown kind; use avvik, nestenuhell, forbedringsforslag or klage");
+            continue;
+        }
+        if (!node.is_table()) {
+            kr.error(name.str(), "must be a table");
+            continue;
+        }
+        table_reader t(*node.as_table(), kr.path(name.str()), errors);
+        bot::followup_days days{s.receive_within_working_days, s.escalate_after_working_days};
+        if (auto v = t.get_integer("deviation_receive_within_working_days", 0, 30)) {
+            days.receive_within_working_days = static_cast<int>(*v);
+        }
+        if (auto v = t.get_integer("deviation_escalate_after_working_days", 0, 30)) {
+            days.escalate_after_working_days = static_cast<int>(*v);
+        }
+        t.report_unknown_keys();
+        s.by_kind[*kind] = days;
+    }
+}
+
 bool has_url_scheme(const std::string& url, std::initializer_list<std::string_view> schemes) {
     for (const auto scheme : schemes) {
         if (url.size() > scheme.size() && url.compare(0, scheme.size(), scheme) == 0) {
@@ -496,6 +580,10 @@ settings_result load_settings(const std::filesystem::path& file, const env_looku
     read_section(root, "schedule", errors, env, read_schedule, s.schedule);
 
     read_section(root, "email", errors, env, read_email, s.email);
+    read_section(root, "reminders", errors, env, read_reminders, s.reminders);
+    if (const toml::table* reminders = root.get_table("reminders")) {
+        read_reminder_kinds(*reminders, errors, s.reminders.followup);
+    }
     root.report_unknown_keys();
     if (!errors.empty()) {
         return {std::nullopt, errors.take()};

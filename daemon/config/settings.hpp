@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "bot/schedule/deviation_followup.hpp"
+#include "bot/schedule/procedure_reviews.hpp"
+#include "bot/schedule/reading_reminders.hpp"
 #include "bot/settings.hpp"
 
 namespace kv::daemon {
@@ -131,6 +134,15 @@ struct email_settings {
     std::filesystem::path oauth2_token_file;
 };
 
+// [reminders]: when procedure reviews, deviation follow-up and reading lists remind and
+// escalate. Each field's default and legal range is documented where it is declared
+// (bot/schedule/procedure_reviews.hpp, deviation_followup.hpp, reading_reminders.hpp).
+struct reminder_settings {
+    bot::procedure_review_settings reviews;
+    bot::deviation_followup_settings followup;
+    bot::reading_settings reading;
+};
+
 // [general] organisation: default "organisation.toml"; load_settings() resolves a relative path
 // against the config file's folder, so organisation_file can be opened as it is.
 // [general] log_level: default "info".
@@ -150,6 +162,7 @@ struct settings {
     teams_settings teams;
     schedule_settings schedule;
     email_settings email;
+    reminder_settings reminders;
 };
 
 }  // namespace kv::daemon

@@ -6,6 +6,7 @@
 
 #include "bot/domain/oslo_time.hpp"
 #include "bot/schedule/agenda.hpp"
+#include "bot/schedule/digest.hpp"
 #include "daemon/config/annual_wheel.hpp"
 #include "daemon/schedule/rrule.hpp"
 #include "daemon/store/procedure_store.hpp"
@@ -35,6 +36,20 @@ void with_review_snapshot(store& s, Fn&& fn) {
         bot::procedure_review_snapshot snap;
         snap.procedures = load_procedures(s.db());
         snap.awaiting_approval = procedures_awaiting_approval(s.db());
+        snap.org = &people;
+        fn(snap);
+    });
+}
+
+// Calls `fn` with the reading-list rules' view of the store, read in one snapshot.
+template <typename Fn>
+void with_reading_snapshot(store& s, Fn&& fn) {
+    s.with_read([&](const bot::directory& people, const bot::repository&) {
+        bot::reading_snapshot snap;
+        snap.unread = load_unread_reading(s.db());
+        if (!snap.unread.empty()) {
+            snap.procedures = load_procedures(s.db());
+        }
         snap.org = &people;
         fn(snap);
     });
@@ -73,7 +88,13 @@ std::optional<schedule_config> load_schedule_config(const settings& cfg, const o
     bot::working_hours hours;
     hours.start = minutes{cfg.schedule.working_start_minutes};
     hours.end = minutes{cfg.schedule.working_end_minutes};
-    schedule_config out{{}, bot::work_calendar{hours}, cfg.bot, org, {}, {}};
+    schedule_config out{{},
+                        bot::work_calendar{hours},
+                        cfg.bot,
+                        org,
+                        cfg.reminders.reviews,
+                        cfg.reminders.followup,
+                        cfg.reminders.reading};
     if (!cfg.schedule.annual_wheel_file.empty()) {
         auto wheel = load_annual_wheel(cfg.schedule.annual_wheel_file, org);
         if (!wheel.value) {
@@ -207,6 +228,22 @@ std::optional<sys_seconds> scheduler::review_next_due(store& s, sys_seconds now)
     return out;
 }
 
+std::vector<bot::due_reminder> scheduler::reading_due(store& s, sys_seconds now) const {
+    std::vector<bot::due_reminder> out;
+    with_reading_snapshot(s, [&](const bot::reading_snapshot& snap) {
+        out = bot::reading_reminders(snap, now, config_.calendar, config_.reading);
+    });
+    return out;
+}
+
+std::optional<sys_seconds> scheduler::reading_next_due(store& s, sys_seconds now) const {
+    std::optional<sys_seconds> out;
+    with_reading_snapshot(s, [&](const bot::reading_snapshot& snap) {
+        out = bot::reading_next_due(snap, now, config_.calendar, config_.reading);
+    });
+    return out;
+}
+
 std::vector<bot::due_reminder> scheduler::followup_due(store& s, sys_seconds now) const {
     std::vector<bot::due_reminder> out;
     with_followup_snapshot(s, config_.rules, [&](const bot::deviation_followup_snapshot& snap) {
@@ -228,6 +265,9 @@ std::vector<bot::due_reminder> scheduler::due_at(store& s, sys_seconds now) cons
     for (auto& r : review_due(s, now)) {
         out.push_back(std::move(r));
     }
+    for (auto& r : reading_due(s, now)) {
+        out.push_back(std::move(r));
+    }
     for (auto& r : followup_due(s, now)) {
         out.push_back(std::move(r));
     }
@@ -244,16 +284,42 @@ std::vector<bot::due_reminder> scheduler::run_once(store& s, sys_seconds now, bo
             fresh.push_back(std::move(due[i]));
         }
     }
+    s.with_read([&](const bot::directory& people, const bot::repository&) {
+        fresh = bot::apply_daily_digest(std::move(fresh), load_daily_digest_people(s.db()), now,
+                                        config_.calendar, &people);
+    });
+    std::sort(fresh.begin(), fresh.end(), reminder_order);
+    // A digest already enqueued (its carried keys not yet recorded, after a crash) is enqueued
+    // again, which records them, but not reported as new.
+    const auto digest_seen = already_enqueued(s, fresh);
     if (!dry_run) {
         enqueue_reminders(s, fresh);
     }
-    return fresh;
+    std::vector<bot::due_reminder> out;
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+        if (!digest_seen[i]) {
+            out.push_back(std::move(fresh[i]));
+        }
+    }
+    return out;
 }
 
 std::optional<sys_seconds> scheduler::next_due(store& s, sys_seconds now) const {
     const auto upcoming = occurrences(now, now + days{longest_lead_days_ + 1} + days{400});
-    return earliest(earliest(bot::wheel_next_due(upcoming, now), review_next_due(s, now)),
-                    followup_next_due(s, now));
+    auto next =
+        earliest(earliest(earliest(bot::wheel_next_due(upcoming, now), review_next_due(s, now)),
+                          followup_next_due(s, now)),
+                 reading_next_due(s, now));
+    // Reminders held for a digest are sent when the digest falls due, at a local midnight.
+    bool digests = false;
+    s.with_read([&](const bot::directory&, const bot::repository&) {
+        digests = !load_daily_digest_people(s.db()).empty();
+    });
+    if (digests) {
+        const year_month_day tomorrow{sys_days{local_date(now)} + days{1}};
+        next = earliest(next, bot::work_calendar::at_local(tomorrow, seconds{0}));
+    }
+    return next;
 }
 
 }  // namespace kv::daemon

@@ -11,6 +11,7 @@
 
 #include "bot/schedule/deviation_followup.hpp"
 #include "bot/schedule/procedure_reviews.hpp"
+#include "bot/schedule/reading_reminders.hpp"
 #include "bot/schedule/reminder.hpp"
 #include "bot/schedule/wheel.hpp"
 #include "bot/schedule/work_calendar.hpp"
@@ -28,6 +29,7 @@ struct schedule_config {
     organisation org;
     bot::procedure_review_settings reviews;
     bot::deviation_followup_settings followup;
+    bot::reading_settings reading;
 };
 
 // The wheel named by cfg.schedule (none when it names none) and the working calendar. Prints
@@ -35,7 +37,7 @@ struct schedule_config {
 std::optional<schedule_config> load_schedule_config(const settings& cfg, const organisation& org,
                                                     std::ostream& err);
 
-class scheduler {
+class scheduler final : public bot::wheel_calendar {
   public:
     explicit scheduler(schedule_config config);
 
@@ -45,8 +47,9 @@ class scheduler {
     // step and recipient; including those enqueued before.
     std::vector<bot::due_reminder> due_at(store& s, std::chrono::sys_seconds now) const;
 
-    // Those of due_at(now) not enqueued before; enqueued now unless `dry_run`. Throws
-    // store_error; nothing of the failing delivery instant is enqueued then.
+    // Those of due_at(now) not enqueued before, with the non-urgent ones of people who chose the
+    // daily digest replaced by their digests (bot/schedule/digest.hpp); enqueued now unless
+    // `dry_run`. Throws store_error; nothing of the failing delivery instant is enqueued then.
     std::vector<bot::due_reminder> run_once(store& s, std::chrono::sys_seconds now,
                                             bool dry_run) const;
 
@@ -55,13 +58,16 @@ class scheduler {
 
     // The wheel's occurrences starting in [from, to], in start order.
     std::vector<bot::wheel_occurrence> occurrences(std::chrono::sys_seconds from,
-                                                   std::chrono::sys_seconds to) const;
+                                                   std::chrono::sys_seconds to) const override;
 
   private:
     std::vector<bot::due_reminder> wheel_due(store& s, std::chrono::sys_seconds now) const;
     std::vector<bot::due_reminder> review_due(store& s, std::chrono::sys_seconds now) const;
     std::optional<std::chrono::sys_seconds> review_next_due(store& s,
                                                             std::chrono::sys_seconds now) const;
+    std::vector<bot::due_reminder> reading_due(store& s, std::chrono::sys_seconds now) const;
+    std::optional<std::chrono::sys_seconds> reading_next_due(store& s,
+                                                             std::chrono::sys_seconds now) const;
     std::vector<bot::due_reminder> followup_due(store& s, std::chrono::sys_seconds now) const;
     std::optional<std::chrono::sys_seconds> followup_next_due(store& s,
                                                               std::chrono::sys_seconds now) const;

@@ -3,22 +3,41 @@
 // (their dedupe key is the record that a reminder was sent, across restarts), and enqueueing
 // new ones at their delivery time. Same threading rules as the store: one thread at a time.
 
+#include <chrono>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "bot/domain/procedure.hpp"
 #include "bot/schedule/reminder.hpp"
 #include "daemon/store/store.hpp"
 
 namespace kv::daemon {
 
 // For each reminder, whether a row with its recipient and dedupe key is already in the outbox
-// (pending, delivered or failed). Throws store_error.
+// (pending, delivered or failed), or an enqueued digest carried it. Throws store_error.
 std::vector<bool> already_enqueued(store& s, const std::vector<bot::due_reminder>& reminders);
 
 // Enqueues the reminders through store::apply, one transaction per delivery instant, each row
 // not to be delivered before its deliver_at. Rows whose dedupe key the recipient already has
-// are ignored by the outbox, so calling this twice sends nothing twice. Throws store_error;
-// the reminders of the failing transaction are then not enqueued.
+// are ignored by the outbox, so calling this twice sends nothing twice. A digest's `covers` are
+// recorded after its row: a crash in between computes the same digest (same key) again, which
+// the outbox ignores, and then records them. Throws store_error; the reminders of the failing
+// transaction are then not enqueued.
 void enqueue_reminders(store& s, const std::vector<bot::due_reminder>& reminders);
+
+// The unread reading-list entries of the current versions of active procedures, ordered by
+// email, assignment time and procedure id. Throws store_error.
+std::vector<bot::reading_entry> load_unread_reading(database& db);
+
+// Active people who chose the daily digest. Throws store_error.
+std::set<std::string> load_daily_digest_people(database& db);
+
+namespace detail {
+// Records the daily-digest choice of a decision's sender (`actor`), inside the caller's
+// transaction. Throws store_error.
+void apply_digest_choice(database& db, const bot::decision& d, const std::string& actor,
+                         std::chrono::sys_seconds now);
+}  // namespace detail
 
 }  // namespace kv::daemon

@@ -419,7 +419,23 @@ constexpr std::string_view v9 = R"sql(
 ALTER TABLE outbox ADD COLUMN conversation TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::array<std::string_view, 9> migrations{v1, v2, v3, v4, v5, v6, v7, v8, v9};
+// Version 10: the daily digest: who chose it, and which reminders each enqueued digest carried
+// (so none of them is sent again, alone or in a later digest).
+constexpr std::string_view v10 = R"sql(
+CREATE TABLE digest_choices (
+    email TEXT PRIMARY KEY,
+    daily INTEGER NOT NULL CHECK (daily IN (0, 1)),
+    chosen_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE digest_members (
+    recipient_email TEXT NOT NULL,
+    dedupe_key TEXT NOT NULL,
+    digest_key TEXT NOT NULL,
+    PRIMARY KEY (recipient_email, dedupe_key)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<std::string_view, 10> migrations{v1, v2, v3, v4, v5, v6, v7, v8, v9, v10};
 
 [[noreturn]] void refuse_newer(const database& db, std::int64_t version) {
     throw store_error(

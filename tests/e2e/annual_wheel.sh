@@ -164,4 +164,62 @@ expect_contains "$out" "bad-wheel.toml:13: item[1].committee: unknown committee 
 expect_contains "$out" "bad-wheel.toml:17: item[2].lead_times: required" "an item without lead times is named by file and line"
 [ "$(sql "select count(*) from outbox")" = "$before" ] && ok "and nothing is enqueued" || fail "enqueued despite errors"
 
+# `årshjul` in chat shows the same occurrences the scheduler reminds from. The chat runs on the
+# real clock, so this wheel is one whose dates are easy to state: a weekly meeting of Helse og
+# omsorg's committee on Wednesdays at 10:00, and the quality coordinators' report each 31 January.
+cat > "$T/weekly-wheel.toml" <<'TOML'
+default_lead_times = ["2d", "0d"]
+
+[[item]]
+id = "ukemote"
+title = "Ukemøte"
+kind = "meeting"
+committee = "ku-helse"
+rrule = "FREQ=WEEKLY;BYDAY=WE"
+time = "10:00"
+
+[[item]]
+id = "avviksrapport"
+title = "Årlig avviksrapport"
+kind = "report"
+role = "quality_coordinator"
+rrule = "FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=31"
+time = "12:00"
+TOML
+sed "s|annual_wheel = .*|annual_wheel = \"$T/weekly-wheel.toml\"|" "$CFG" > "$T/weekly.toml"
+wheel_chat() { "$KV" --config "$T/weekly.toml" chat --as "$1" <<< "$2" | sed '1d'; }
+# What the next 90 days hold (at least five items), in Oslo time, as the chat prints them.
+expected_wheel() { python3 - "$1" <<'PY'
+import datetime, sys, zoneinfo
+oslo = zoneinfo.ZoneInfo("Europe/Oslo")
+now = datetime.datetime.now(datetime.timezone.utc)
+rows = []
+for n in range(0, 400):
+    d = (now.astimezone(oslo) + datetime.timedelta(days=n)).date()
+    if d.weekday() == 2:
+        rows.append((datetime.datetime(d.year, d.month, d.day, 10, tzinfo=oslo),
+                     "Ukemøte · Kvalitetsutvalget i Helse og omsorg · møte"))
+    if sys.argv[1] == "coordinator" and (d.month, d.day) == (1, 31):
+        rows.append((datetime.datetime(d.year, d.month, d.day, 12, tzinfo=oslo),
+                     "Årlig avviksrapport · alle med rollen quality_coordinator · rapport"))
+rows = sorted(r for r in rows if r[0] > now)
+end = now + datetime.timedelta(days=90)
+shown = [r for i, r in enumerate(rows) if r[0] <= end or i < 5]
+for start, what in shown:
+    print(start.strftime("%Y-%m-%d %H:%M") + "  " + what)
+PY
+}
+got=$(wheel_chat per.hansen@eksempel.kommune.no "årshjul")
+want=$(printf '== Årshjulet ditt ==\n%s' "$(expected_wheel member)")
+[ "$got" = "$want" ] && ok "årshjul: a committee member sees the next 90 days of its meetings in Oslo time" \
+    || { echo "--- expected:" >&2; echo "$want" >&2; echo "--- got:" >&2; echo "$got" >&2; fail "årshjul for a member"; }
+got=$(wheel_chat astrid.lunde@eksempel.kommune.no "arshjul")
+want=$(printf '== Årshjulet ditt ==\n%s' "$(expected_wheel coordinator)")
+[ "$got" = "$want" ] && ok "arshjul: a quality coordinator also sees the report her role owns" \
+    || { echo "--- expected:" >&2; echo "$want" >&2; echo "--- got:" >&2; echo "$got" >&2; fail "arshjul for a coordinator"; }
+got=$(wheel_chat kari.nordmann@eksempel.kommune.no "årshjul")
+expect_contains "$got" "Du er ikke med i noe utvalg i årshjulet" "årshjul: someone in no committee is told why there is nothing"
+got=$(wheel_chat kari.nordmann@eksempel.kommune.no "hjelp")
+expect_contains "$got" "årshjul:" "help lists årshjul"
+
 finish

@@ -173,3 +173,41 @@ TEST_CASE("a measure past its due date reminds the responsible person, then the 
     CHECK(due(s, utc(2026, 11, 30, 7)).empty());
     CHECK_FALSE(deviation_followup_next_due(s, utc(2026, 11, 25, 12), cal).has_value());
 }
+
+TEST_CASE("a kind with its own numbers is chased by them; serious events keep theirs", "[bot]") {
+    const auto dir = small_municipality();
+    const kv::bot::work_calendar cal;
+    kv::bot::deviation_followup_settings settings;
+    settings.by_kind[kv::bot::case_kind::klage] = {5, 3};
+
+    struct row {
+        const char* label;
+        kv::bot::case_kind kind;
+        sys_seconds remind_at;  // filed Monday 23 November 11:00 Oslo
+        sys_seconds escalate_at;
+    };
+    const std::vector<row> rows{
+        {"a complaint: 5 working days, then 3 more", kv::bot::case_kind::klage,
+         utc(2026, 11, 30, 10), utc(2026, 12, 3, 10)},
+        {"a deviation: the general 2 and 2", kv::bot::case_kind::avvik, utc(2026, 11, 25, 10),
+         utc(2026, 11, 27, 10)},
+    };
+    for (const auto& r : rows) {
+        CAPTURE(r.label);
+        auto c = fall_case();
+        c.kind = r.kind;
+        const kv::bot::deviation_followup_snapshot s{{c}, {}, &dir};
+        CHECK(deviation_followup_next_due(s, utc(2026, 11, 23, 12), cal, settings) == r.remind_at);
+        CHECK(deviation_followup_next_due(s, r.remind_at, cal, settings) == r.escalate_at);
+    }
+
+    SECTION("a serious complaint is still chased after one working day") {
+        auto c = fall_case();
+        c.kind = kv::bot::case_kind::klage;
+        c.cat = kv::bot::category::tjeneste;
+        c.risk = kv::bot::risk_assessment{2, 5};
+        const kv::bot::deviation_followup_snapshot s{{c}, {}, &dir};
+        CHECK(deviation_followup_next_due(s, utc(2026, 11, 23, 12), cal, settings) ==
+              utc(2026, 11, 24, 10));
+    }
+}
