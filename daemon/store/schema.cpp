@@ -337,7 +337,18 @@ CREATE TABLE teams_sent_cards (
 CREATE INDEX teams_sent_cards_by_subject ON teams_sent_cards (subject_key);
 )sql";
 
-constexpr std::array<std::string_view, 7> migrations{v1, v2, v3, v4, v5, v6, v7};
+// Calendar feeds (daemon/calendar/feed_store): the generation each feed's URL token is made
+// from. The tokens themselves are never stored.
+constexpr std::string_view v_calendar_feeds = R"sql(
+CREATE TABLE calendar_feeds (
+    key INTEGER PRIMARY KEY,
+    feed_id TEXT NOT NULL UNIQUE,
+    generation INTEGER NOT NULL CHECK (generation >= 1),
+    changed_at INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 8> migrations{v1, v2, v3, v4, v5, v6, v7, v_calendar_feeds};
 
 [[noreturn]] void refuse_newer(const database& db, std::int64_t version) {
     throw store_error(

@@ -1,0 +1,259 @@
+#include "daemon/calendar/feed_routes.hpp"
+
+#include <stdlib.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "daemon/calendar/feed_command.hpp"
+#include "daemon/calendar/feed_store.hpp"
+#include "daemon/calendar/feed_token.hpp"
+#include "daemon/store/procedure_store.hpp"
+#include "tests/daemon/calendar/ical_reader.hpp"
+
+using namespace kv::daemon;
+using namespace kv::daemon::test;
+using namespace std::chrono;
+
+namespace {
+
+const std::string per = "per.hansen@eksempel.kommune.no";  // ku-helse member, ku-solbakken chair
+const std::string kari = "kari.nordmann@eksempel.kommune.no";  // on no committee
+
+// The demo organisation and wheel on a store in a fresh folder, served by the calendar routes.
+class calendar_fixture {
+  public:
+    explicit calendar_fixture(const std::string& secret = "a-link-secret-of-at-least-32-characters")
+        : dir_(make_dir()) {
+        std::ofstream cfg(dir_ / "kv.toml");
+        cfg << "[general]\norganisation = \"" KV_SOURCE_DIR "/config/organisation.toml\"\n"
+            << "log_level = \"error\"\n[store]\ndatabase = \"" << (dir_ / "kv.db").string()
+            << "\"\n[schedule]\nannual_wheel = \"" KV_SOURCE_DIR "/config/annual-wheel.toml\"\n"
+            << "[email]\noutbox_dir = \"" << (dir_ / "outbox").string() << "\"\n"
+            << "public_base_url = \"https://kv.eksempel.kommune.no\"\n";
+        if (!secret.empty()) {
+            cfg << "link_secret = \"" << secret << "\"\n";
+        }
+        cfg.close();
+        std::ostringstream err;
+        int code = 0;
+        auto opened = open_app(dir_ / "kv.toml", err, code);
+        if (!opened) {
+            throw std::runtime_error("open_app: " + err.str());
+        }
+        a_ = std::make_unique<app>(std::move(*opened));
+        auto sc = load_schedule_config(a_->cfg, a_->org, err);
+        if (!sc) {
+            throw std::runtime_error("wheel: " + err.str());
+        }
+        sched_ = std::make_unique<scheduler>(std::move(*sc));
+        std::vector<route> table;
+        append_calendar_routes(table, *a_, *sched_);
+        routes_ = std::make_unique<router>(std::move(table));
+    }
+    ~calendar_fixture() {
+        routes_.reset();
+        a_.reset();
+        std::error_code ec;
+        std::filesystem::remove_all(dir_, ec);
+    }
+
+    http_response get(const std::string& path) const {
+        http_request r;
+        r.method = "GET";
+        r.target = path;
+        r.path = path;
+        return routes_->handle(r);
+    }
+
+    // What `kalender` (or `kalender ny`) answers `email`; the path of the URL in it.
+    std::string ask(const std::string& email, const std::string& text) {
+        kv::bot::inbound_event ev;
+        ev.sender_email = email;
+        ev.text = text;
+        const auto reply = answer_calendar_command(*a_, ev, now_seconds());
+        REQUIRE(reply);
+        std::smatch m;
+        const std::regex url{"https://kv\\.eksempel\\.kommune\\.no(/calendar/[^ \\n]+\\.ics)"};
+        REQUIRE(std::regex_search(reply->text, m, url));
+        return m[1];
+    }
+
+    app& the_app() { return *a_; }
+
+  private:
+    static std::filesystem::path make_dir() {
+        std::string pattern = "/tmp/kv-calendar-XXXXXX";
+        if (mkdtemp(pattern.data()) == nullptr) {
+            throw std::runtime_error("mkdtemp failed");
+        }
+        return pattern;
+    }
+
+    std::filesystem::path dir_;
+    std::unique_ptr<app> a_;
+    std::unique_ptr<scheduler> sched_;
+    std::unique_ptr<router> routes_;
+};
+
+std::vector<std::string> uids(const http_response& r) {
+    const auto cal = parse_calendar(r.body);
+    std::vector<std::string> out;
+    for (auto* e : events_of(cal.get())) {
+        out.push_back(text_of(e, ICAL_UID_PROPERTY));
+    }
+    return out;
+}
+
+bool any_starts_with(const std::vector<std::string>& list, const std::string& prefix) {
+    return std::any_of(list.begin(), list.end(),
+                       [&](const std::string& s) { return s.starts_with(prefix); });
+}
+
+}  // namespace
+
+TEST_CASE("a person's feed holds the wheel of their committees, each event complete",
+          "[calendar]") {
+    calendar_fixture f;
+    const auto path = f.ask(per, "kalender");
+    const auto r = f.get(path);
+    REQUIRE(r.status == 200);
+    CHECK(r.content_type == "text/calendar; charset=utf-8");
+    const auto cal = parse_calendar(r.body);
+    REQUIRE(cal);
+    CHECK(parse_errors(cal.get()) == 0);
+    const auto events = events_of(cal.get());
+    REQUIRE(events.size() >= 6);
+    for (auto* e : events) {
+        const auto uid = text_of(e, ICAL_UID_PROPERTY);
+        CAPTURE(uid);
+        CHECK(!uid.empty());
+        CHECK(has(e, ICAL_DTSTART_PROPERTY));
+        CHECK(!text_of(e, ICAL_SUMMARY_PROPERTY).empty());
+    }
+    const auto ids = uids(r);
+    CHECK(any_starts_with(ids, "wheel-ku-helse-mote-"));
+    CHECK(any_starts_with(ids, "wheel-ku-solbakken-mote-"));
+    CHECK_FALSE(any_starts_with(ids, "wheel-ku-oppvekst-"));
+    CHECK_FALSE(any_starts_with(ids, "wheel-ku-kommune-"));
+}
+
+TEST_CASE("the same link gives the same UIDs, so a client updates instead of duplicating",
+          "[calendar]") {
+    calendar_fixture f;
+    const auto path = f.ask(per, "kalender");
+    CHECK(f.ask(per, "kalender") == path);
+    CHECK(uids(f.get(path)) == uids(f.get(path)));
+}
+
+TEST_CASE("a revision owner's feed shows the review due as an all-day event", "[calendar]") {
+    calendar_fixture f;
+    kv::bot::procedure p;
+    p.id = "HO-PR-011";
+    p.title = "Legemiddelhåndtering";
+    p.unit_id = "solbakken";
+    p.owner_email = per;
+    p.revision_owner_email = kari;
+    p.version = "3";
+    p.last_reviewed = year_month_day{floor<days>(now_seconds())} - months{1};
+    p.interval_months = 12;
+    const auto report = import_procedures(*f.the_app().db, {p}, now_seconds());
+    REQUIRE(report.added.size() == 1);
+    const auto r = f.get(f.ask(kari, "kalender"));
+    REQUIRE(r.status == 200);
+    const auto cal = parse_calendar(r.body);
+    const auto events = events_of(cal.get());
+    REQUIRE(events.size() == 1);  // kari sits on no committee
+    CHECK(text_of(events[0], ICAL_SUMMARY_PROPERTY) ==
+          "Gjennomgang av prosedyre HO-PR-011 Legemiddelhåndtering");
+    const auto start = icalcomponent_get_dtstart(events[0]);
+    CHECK(start.is_date == 1);
+    const year_month_day due = kv::bot::review_due(p);
+    CHECK(start.year == static_cast<int>(due.year()));
+    CHECK(start.month == static_cast<int>(static_cast<unsigned>(due.month())));
+}
+
+TEST_CASE("kalender ny makes a new link and the old one answers 404", "[calendar]") {
+    calendar_fixture f;
+    const auto old_path = f.ask(per, "kalender");
+    REQUIRE(f.get(old_path).status == 200);
+    const auto new_path = f.ask(per, "Kalender ny");
+    CHECK(new_path != old_path);
+    CHECK(f.get(old_path).status == 404);
+    CHECK(f.get(new_path).status == 200);
+    CHECK(f.ask(per, "kalender") == new_path);
+}
+
+TEST_CASE("unknown, malformed and tampered tokens get a bare 404", "[calendar]") {
+    calendar_fixture f;
+    const auto good = f.ask(per, "kalender");
+    std::string tampered = good;
+    tampered[tampered.size() - 5] = tampered[tampered.size() - 5] == 'A' ? 'B' : 'A';
+    const auto path = GENERATE_COPY(values<std::string>({
+        "/calendar/1-AAAAAAAAAAAAAAAAAAAAAA.ics",
+        "/calendar/999-AAAAAAAAAAAAAAAAAAAAAA.ics",
+        "/calendar/hello.ics",
+        tampered,
+    }));
+    CAPTURE(path);
+    const auto r = f.get(path);
+    CHECK(r.status == 404);
+    CHECK(r.body == "Ikke funnet\n");
+}
+
+TEST_CASE("the event link serves the one occurrence of the feed", "[calendar]") {
+    calendar_fixture f;
+    const auto path = f.ask(per, "kalender");
+    const auto all = uids(f.get(path));
+    REQUIRE(!all.empty());
+    // "wheel-<item>-<YYYYMMDD>@kvalitetsvakt" -> "/calendar/event/<token>.<item>.<YYYYMMDD>.ics"
+    const std::string uid = all.front();
+    const std::string item = uid.substr(6, uid.size() - 6 - 9 - 14);
+    const std::string date = uid.substr(uid.size() - 8 - 14, 8);
+    const std::string token = path.substr(10, path.size() - 10 - 4);
+    const auto r = f.get("/calendar/event/" + token + "." + item + "." + date + ".ics");
+    REQUIRE(r.status == 200);
+    CHECK(uids(r) == std::vector<std::string>{uid});
+    CHECK(f.get("/calendar/event/" + token + "." + item + ".19990101.ics").status == 404);
+    CHECK(f.get("/calendar/event/" + token + ".ku-oppvekst-mote." + date + ".ics").status == 404);
+}
+
+TEST_CASE("a committee feed holds that committee's wheel only", "[calendar]") {
+    calendar_fixture f;
+    auto& a = f.the_app();
+    const auto row = ensure_calendar_feed(a.db->db(), committee_feed_id("ku-helse"), now_seconds());
+    const feed_token_signer signer(a.cfg.email.link_secret);
+    const auto r =
+        f.get("/calendar/" + signer.token(row.key, row.feed_id, row.generation) + ".ics");
+    REQUIRE(r.status == 200);
+    const auto ids = uids(r);
+    REQUIRE(!ids.empty());
+    for (const auto& id : ids) {
+        CAPTURE(id);
+        CHECK(id.starts_with("wheel-ku-helse-"));
+    }
+}
+
+TEST_CASE("other text is left to the bot", "[calendar]") {
+    calendar_fixture f;
+    const auto text = GENERATE(values<std::string>({"hjelp", "kalenderen min", "frister", ""}));
+    CAPTURE(text);
+    kv::bot::inbound_event ev;
+    ev.sender_email = per;
+    ev.text = text;
+    CHECK_FALSE(answer_calendar_command(f.the_app(), ev, now_seconds()));
+}
+
+TEST_CASE("without a link secret the command says so and feeds are 404", "[calendar]") {
+    calendar_fixture f("");
+    kv::bot::inbound_event ev;
+    ev.sender_email = per;
+    ev.text = "kalender";
+    const auto reply = answer_calendar_command(f.the_app(), ev, now_seconds());
+    REQUIRE(reply);
+    CHECK(reply->text == "Kalenderlenker er ikke slått på i denne installasjonen.");
+    CHECK(f.get("/calendar/1-AAAAAAAAAAAAAAAAAAAAAA.ics").status == 404);
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Calendar feeds against the running daemon, with curl: `kalender` in chat gives a person their
+# feed URL; the feed is iCalendar with the wheel of their committees; a wrong token is a bare 404;
+# `kalender ny` makes a new URL and the old one stops working.
+source "$(dirname "$0")/lib.bash"
+
+PER=per.hansen@eksempel.kommune.no   # member of ku-helse, chair of ku-solbakken
+cat >> "$CFG" <<TOML
+
+[schedule]
+annual_wheel = "$SRC/config/annual-wheel.toml"
+
+[email]
+link_secret_env = "KV_E2E_LINK_SECRET"
+outbox_dir = "$T/outbox"
+public_base_url = "http://calendar.example"
+TOML
+export KV_E2E_LINK_SECRET=e2e-link-secret-with-at-least-32-characters
+
+"$KV" --config "$CFG" serve > "$T/serve.out" 2> "$T/serve.err" &
+SERVE_PID=$!
+trap 'kill $SERVE_PID 2>/dev/null || true; rm -rf "$T"' EXIT
+for _ in $(seq 1 200); do
+    PORT=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\).*|\1|p' "$T/serve.out" | head -1)
+    [ -n "$PORT" ] && break
+    kill -0 $SERVE_PID 2>/dev/null || { cat "$T/serve.err" >&2; fail "serve did not start"; }
+    sleep 0.05
+done
+[ -n "$PORT" ] || fail "serve did not print its port"
+
+out=$(printf 'kalender\n' | chat $PER)
+expect_contains "$out" "Abonner på denne adressen i Outlook" "kalender answers in Norwegian"
+LINK=$(grep -o 'http://calendar.example/calendar/[A-Za-z0-9_-]*\.ics' <<<"$out" | head -1)
+[ -n "$LINK" ] && ok "the answer holds a feed URL on the public base URL" || fail "no URL in: $out"
+FEED="http://127.0.0.1:$PORT${LINK#http://calendar.example}"
+
+code=$(curl -s -o "$T/feed.ics" -D "$T/headers.txt" -w '%{http_code}' "$FEED")
+[ "$code" = 200 ] && ok "the feed answers 200" || fail "the feed gave $code"
+grep -qi '^Content-Type: text/calendar; charset=utf-8' "$T/headers.txt" \
+    && ok "served as text/calendar; charset=utf-8" || fail "content type: $(cat "$T/headers.txt")"
+feed=$(cat "$T/feed.ics")
+expect_contains "$feed" "BEGIN:VCALENDAR" "the body is an iCalendar object"
+expect_contains "$feed" "UID:wheel-ku-helse-mote-" "it holds the meetings of a committee the person sits on"
+expect_contains "$feed" "UID:wheel-ku-solbakken-mote-" "and of the other one"
+expect_not_contains "$feed" "UID:wheel-ku-oppvekst-" "but not of a committee the person is not on"
+expect_contains "$feed" "DTSTART;TZID=Europe/Oslo:" "times are Oslo times"
+expect_contains "$feed" "TZID:Europe/Oslo" "with the time zone defined"
+expect_contains "$feed" "SUMMARY:Møte i kvalitetsutvalget i Helse og omsorg" "summaries are Norwegian UTF-8"
+events=$(grep -c '^BEGIN:VEVENT' "$T/feed.ics")
+incomplete=$(tr -d '\r' < "$T/feed.ics" | awk '
+    /^BEGIN:VEVENT/ { in_event = 1; u = d = s = 0 }
+    in_event && /^UID:/ { u = 1 }
+    in_event && /^DTSTART[;:]/ { d = 1 }
+    in_event && /^SUMMARY:/ { s = 1 }
+    /^END:VEVENT/ { in_event = 0; if (!(u && d && s)) n++ }
+    END { print n + 0 }')
+[ "$events" -gt 5 ] && [ "$incomplete" = 0 ] && ok "all $events events have UID, DTSTART and SUMMARY" \
+    || fail "$incomplete of $events events lack UID, DTSTART or SUMMARY"
+[ "$(grep -c $'\r$' "$T/feed.ics")" = "$(wc -l < "$T/feed.ics")" ] && ok "every line ends in CRLF" || fail "bare LF lines"
+[ "$(LC_ALL=C awk '{ if (length($0) > 76) n++ } END { print n + 0 }' "$T/feed.ics")" = 0 ] \
+    && ok "no line is longer than 75 octets" || fail "unfolded long lines"
+
+again=$(curl -s "$FEED")
+[ "$(grep '^UID:' <<<"$again")" = "$(grep '^UID:' "$T/feed.ics")" ] && ok "fetched again, the UIDs are the same" || fail "UIDs changed"
+
+code=$(curl -s -o "$T/wrong.txt" -w '%{http_code}' "http://127.0.0.1:$PORT/calendar/1-AAAAAAAAAAAAAAAAAAAAAA.ics")
+[ "$code" = 404 ] && ok "a wrong token is 404" || fail "a wrong token gave $code"
+[ "$(cat "$T/wrong.txt")" = "Ikke funnet" ] && ok "and says nothing more" || fail "404 body: $(cat "$T/wrong.txt")"
+
+out=$(printf 'kalender ny\n' | chat $PER)
+expect_contains "$out" "den gamle virker ikke lenger" "kalender ny says the old link is off"
+NEW=$(grep -o 'http://calendar.example/calendar/[A-Za-z0-9_-]*\.ics' <<<"$out" | head -1)
+[ -n "$NEW" ] && [ "$NEW" != "$LINK" ] && ok "kalender ny gives a different URL" || fail "no new URL"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$FEED")
+[ "$code" = 404 ] && ok "the old URL is 404 after rotation" || fail "the old URL gave $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT${NEW#http://calendar.example}")
+[ "$code" = 200 ] && ok "the new URL serves the feed" || fail "the new URL gave $code"
+
+if grep -qE 'calendar/[0-9]+-[A-Za-z0-9_-]{22}' "$T/serve.err"; then fail "a feed token was logged"; else ok "no token in the log"; fi
+finish
