@@ -1,5 +1,6 @@
 #include "daemon/app/channel_senders.hpp"
 
+#include "daemon/calendar/invitation.hpp"
 #include "daemon/delivery/email_sender.hpp"
 #include "daemon/delivery/teams_sender.hpp"
 
@@ -14,7 +15,16 @@ std::vector<std::unique_ptr<channel_sender>> make_channel_senders(const settings
     }
     // Email is always on: over SMTP when smtp_url is set, else as .eml files in outbox_dir. It is
     // also where Teams hands people it cannot reach.
-    senders.push_back(make_email_sender(cfg));
+    // A wheel meeting's reminder mail carries its invitation (daemon/calendar).
+    auto invitations = make_invitation_writer(cfg);
+    decltype(email_sender_options::calendar_invitation) invitation;
+    if (invitations) {
+        invitation = [invitations](const bot::message& m, const email::mailbox& to,
+                                   const email::mailbox& from) {
+            return invitations(m, {to.name, to.address}, {from.name, from.address});
+        };
+    }
+    senders.push_back(make_email_sender(cfg, std::move(invitation)));
     return senders;
 }
 

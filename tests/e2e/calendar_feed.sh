@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Calendar feeds against the running daemon, with curl: `kalender` in chat gives a person their
 # feed URL; the feed is iCalendar with the wheel of their committees; a wrong token is a bare 404;
-# `kalender ny` makes a new URL and the old one stops working.
+# `kalender ny` makes a new URL and the old one stops working. Then a wheel meeting reminder
+# delivered by email through a real SMTP server carries the meeting as an invitation.
 source "$(dirname "$0")/lib.bash"
 
 PER=per.hansen@eksempel.kommune.no   # member of ku-helse, chair of ku-solbakken
@@ -77,4 +78,60 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT${NEW#http:
 [ "$code" = 200 ] && ok "the new URL serves the feed" || fail "the new URL gave $code"
 
 if grep -qE 'calendar/[0-9]+-[A-Za-z0-9_-]{22}' "$T/serve.err"; then fail "a feed token was logged"; else ok "no token in the log"; fi
+kill $SERVE_PID; wait $SERVE_PID 2>/dev/null || true
+
+# ---- The invitation in a wheel reminder's mail ----
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+SMTP_PORT=$(free_port)
+sed '/^email = "per.hansen@eksempel.kommune.no"$/a channel = "email"' "$SRC/config/organisation.toml" > "$T/org.toml"
+sed -i "s|^organisation = .*|organisation = \"$T/org.toml\"|" "$CFG"
+cat >> "$CFG" <<TOML
+smtp_url = "smtp://localhost:$SMTP_PORT/kv.eksempel.test"
+smtp_ca_file = "$T/smtp/tls/cert.pem"
+smtp_user = "bot@example.test"
+smtp_password_env = "KV_E2E_SMTP_PASSWORD"
+TOML
+export KV_E2E_SMTP_PASSWORD=secret
+SMTP_AUTH_REQUIRED=1 "$SRC/tests/servers/start-smtp-sink.sh" "$T/smtp" "$SMTP_PORT" starttls > "$T/smtp.out" 2>&1 &
+SMTP_PID=$!
+trap 'kill $SERVE_PID $SMTP_PID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$T"' EXIT
+for _ in $(seq 1 1200); do grep -qs "^READY" "$T/smtp.out" && break; sleep 0.05; done
+grep -qs "^READY" "$T/smtp.out" || { cat "$T/smtp.out" >&2; fail "the SMTP sink did not start"; }
+
+# Two days before the health committee's March meeting (already past, so it is delivered now).
+"$KV" --config "$CFG" remind --at 2026-03-01T07:00:00+01:00 > "$T/remind.out"
+expect_contains "$(cat "$T/remind.out")" '"dedupe_key":"wheel:ku-helse-mote:2026-03-03:T-2d:per.hansen@eksempel.kommune.no"' "the reminder is enqueued"
+expect_contains "$(cat "$T/remind.out")" '"channel":"email"' "for the email channel"
+"$KV" --config "$CFG" serve > "$T/serve.out" 2> "$T/serve.err" &
+SERVE_PID=$!
+found=""
+for _ in $(seq 1 600); do
+    found=$(grep -l "per.hansen@eksempel.kommune.no" "$T"/smtp/mail/*.eml 2>/dev/null | head -1 || true)
+    [ -n "$found" ] && break; sleep 0.05
+done
+[ -n "$found" ] && ok "the reminder reached the SMTP server" || fail "no mail: $(cat "$T/serve.err")"
+parts=$(python3 - "$found" <<'PY'
+import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+print("top:", m.get_content_type())
+for part in m.walk():
+    if part.is_multipart():
+        continue
+    ct = part.get_content_type()
+    print("part:", ct, "method=" + str(part.get_param("method")), "file=" + str(part.get_filename()))
+    if ct in ("text/calendar", "application/ics"):
+        body = part.get_payload(decode=True).decode("utf-8")
+        for line in body.splitlines():
+            if line.split(":")[0].split(";")[0] in ("METHOD", "UID", "ORGANIZER", "ATTENDEE", "SUMMARY"):
+                print("  " + ct + " " + line)
+PY
+)
+expect_contains "$parts" "top: multipart/mixed" "the reminder mail is multipart/mixed"
+expect_contains "$parts" "part: text/calendar method=REQUEST" "with a text/calendar; method=REQUEST part"
+expect_contains "$parts" "part: application/ics method=None file=invitasjon.ics" "and the attachment invitasjon.ics"
+expect_contains "$parts" "text/calendar UID:wheel-ku-helse-mote-20260303@kvalitetsvakt" "the invitation's UID is the occurrence's, as in the feed"
+expect_contains "$parts" "application/ics UID:wheel-ku-helse-mote-20260303@kvalitetsvakt" "the attachment holds the same occurrence"
+expect_contains "$parts" "mailto:astrid.lunde@eksempel.kommune.no" "the committee's facilitator organises"
+expect_contains "$parts" "ATTENDEE;CN=Per Hansen;ROLE=REQ-PARTICIPANT" "the recipient attends"
+expect_contains "$parts" "SUMMARY:Møte i kvalitetsutvalget i Helse og omsorg" "the summary is Norwegian"
 finish
