@@ -16,13 +16,6 @@ using namespace std::chrono;
 constexpr days feed_past{31};
 constexpr days feed_ahead{366};
 
-std::string compact_date(year_month_day d) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d%02u%02u", static_cast<int>(d.year()),
-                  static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
-    return buf;
-}
-
 std::string_view kind_nb(bot::wheel_item_kind kind) {
     switch (kind) {
         case bot::wheel_item_kind::meeting:
@@ -168,6 +161,28 @@ void add_approvals(database& db, const bot::person& me, sys_seconds now,
 }
 
 }  // namespace
+
+std::string compact_date(year_month_day d) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d%02u%02u", static_cast<int>(d.year()),
+                  static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+    return buf;
+}
+
+std::optional<wheel_subject> parse_wheel_subject(std::string_view subject_key) {
+    constexpr std::string_view prefix = "wheel:";
+    const auto colon = subject_key.rfind(':');
+    if (!subject_key.starts_with(prefix) || colon == std::string_view::npos ||
+        colon <= prefix.size()) {
+        return std::nullopt;
+    }
+    const auto date = bot::parse_iso_date(subject_key.substr(colon + 1));
+    if (!date) {
+        return std::nullopt;
+    }
+    return wheel_subject{std::string(subject_key.substr(prefix.size(), colon - prefix.size())),
+                         *date};
+}
 
 std::string wheel_event_uid(const bot::wheel_item& item, year_month_day date) {
     return "wheel-" + item.id + "-" + compact_date(date) + "@kvalitetsvakt";

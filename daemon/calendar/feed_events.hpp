@@ -22,6 +22,17 @@ namespace kv::daemon {
 // "wheel-<item id>-<YYYYMMDD>@kvalitetsvakt".
 std::string wheel_event_uid(const bot::wheel_item& item, std::chrono::year_month_day date);
 
+// What a wheel reminder's subject key "wheel:<item id>:<YYYY-MM-DD>" (bot/schedule/agenda)
+// names; nullopt for any other key or a date that does not exist.
+struct wheel_subject {
+    std::string item_id;
+    std::chrono::year_month_day date;
+};
+std::optional<wheel_subject> parse_wheel_subject(std::string_view subject_key);
+
+// "YYYYMMDD", as in UIDs and event links.
+std::string compact_date(std::chrono::year_month_day d);
+
 // One wheel occurrence as an event: times in Oslo, the standing agenda in the description, the
 // owning committee's facilitator (else its chair) as organizer when it has one.
 calendar_event wheel_event(const bot::wheel_occurrence& o, const schedule_config& cfg);

@@ -11,20 +11,17 @@ namespace kv::daemon {
 std::string meeting_invitations::for_message(const bot::message& m, const calendar_person& to,
                                              const calendar_person& bot,
                                              std::chrono::sys_seconds stamp) const {
-    constexpr std::string_view prefix = "wheel:";
-    const std::string_view key = m.subject_key;
-    const auto colon = key.rfind(':');
-    if (!key.starts_with(prefix) || colon <= prefix.size()) {
+    const auto subject = parse_wheel_subject(m.subject_key);
+    if (!subject) {
         return {};
     }
-    const auto* item = cfg_.wheel.find(key.substr(prefix.size(), colon - prefix.size()));
-    const auto date = bot::parse_iso_date(key.substr(colon + 1));
-    if (item == nullptr || !date ||
-        (item->kind != bot::wheel_item_kind::meeting &&
-         item->kind != bot::wheel_item_kind::review)) {
+    const auto* item = cfg_.wheel.find(subject->item_id);
+    if (item == nullptr || (item->kind != bot::wheel_item_kind::meeting &&
+                            item->kind != bot::wheel_item_kind::review)) {
         return {};
     }
-    bot::wheel_occurrence o{item, *date, bot::work_calendar::at_local(*date, item->local_time), {}};
+    bot::wheel_occurrence o{
+        item, subject->date, bot::work_calendar::at_local(subject->date, item->local_time), {}};
     o.end = o.start + item->duration;
     calendar_event e = wheel_event(o, cfg_);
     if (!e.organizer) {

@@ -11,6 +11,7 @@
 #include "daemon/calendar/feed_command.hpp"
 #include "daemon/calendar/feed_store.hpp"
 #include "daemon/calendar/feed_token.hpp"
+#include "daemon/calendar/occurrence_link.hpp"
 #include "daemon/store/procedure_store.hpp"
 #include "tests/daemon/calendar/ical_reader.hpp"
 
@@ -256,4 +257,42 @@ TEST_CASE("without a link secret the command says so and feeds are 404", "[calen
     REQUIRE(reply);
     CHECK(reply->text == "Kalenderlenker er ikke slått på i denne installasjonen.");
     CHECK(f.get("/calendar/1-AAAAAAAAAAAAAAAAAAAAAA.ics").status == 404);
+}
+
+TEST_CASE("a wheel reminder's calendar link serves that occurrence from the person's own feed",
+          "[calendar]") {
+    calendar_fixture f;
+    auto& a = f.the_app();
+    const occurrence_links links(a.cfg.email.link_secret, a.cfg.email.public_base_url);
+    // Per has no feed yet: the link issues it.
+    const auto feed_uids = [&] {
+        const auto row = ensure_calendar_feed(a.db->db(), person_feed_id(per), now_seconds());
+        const feed_token_signer signer(a.cfg.email.link_secret);
+        return uids(
+            f.get("/calendar/" + signer.token(row.key, row.feed_id, row.generation) + ".ics"));
+    };
+    kv::bot::message m;
+    m.subject_key = "wheel:ku-helse-mote:2099-01-01";
+    const auto first = links.for_message(a.db->db(), m, per, now_seconds());
+    REQUIRE(first.starts_with("https://kv.eksempel.kommune.no/calendar/event/"));
+    CHECK(f.get(first.substr(first.find("/calendar/"))).status == 404);  // not in the feed
+
+    std::string uid;
+    for (const auto& u : feed_uids()) {
+        if (u.starts_with("wheel-ku-helse-mote-")) {
+            uid = u;
+            break;
+        }
+    }
+    REQUIRE(!uid.empty());
+    const std::string d = uid.substr(uid.size() - 22, 8);
+    m.subject_key =
+        "wheel:ku-helse-mote:" + d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6, 2);
+    const auto url = links.for_message(a.db->db(), m, per, now_seconds());
+    const auto r = f.get(url.substr(url.find("/calendar/")));
+    REQUIRE(r.status == 200);
+    CHECK(uids(r) == std::vector<std::string>{uid});
+
+    m.subject_key = "AV-2026-0001";
+    CHECK(links.for_message(a.db->db(), m, per, now_seconds()).empty());
 }
