@@ -1,6 +1,7 @@
 #include "daemon/calendar/feed_command.hpp"
 
 #include "bot/dialog/understanding.hpp"
+#include "bot/domain/names.hpp"
 #include "daemon/calendar/feed_store.hpp"
 #include "daemon/calendar/feed_token.hpp"
 #include "daemon/log.hpp"
@@ -55,8 +56,9 @@ std::optional<bot::message> answer_calendar_command(app& a, const bot::inbound_e
         return m;
     }
     const auto feed = person_feed_id(me->email);
-    const auto row = *req == request::rotate ? rotate_calendar_feed(a.db->db(), feed, now)
-                                             : ensure_calendar_feed(a.db->db(), feed, now);
+    const feed_requester who{me->email, std::string(bot::to_string(ev.via))};
+    const auto row = *req == request::rotate ? rotate_calendar_feed(a.db->db(), feed, who, now)
+                                             : ensure_calendar_feed(a.db->db(), feed, who, now);
     const auto url =
         calendar_feed_url(a.cfg.email.public_base_url, signer.token(row.key, feed, row.generation));
     if (*req == request::rotate) {

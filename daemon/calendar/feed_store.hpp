@@ -23,14 +23,21 @@ struct calendar_feed_row {
 std::string person_feed_id(std::string_view email);
 std::string committee_feed_id(std::string_view committee_id);
 
-// The feed's row, created (generation 1) when it has none.
-calendar_feed_row ensure_calendar_feed(database& db, std::string_view feed_id,
-                                       std::chrono::sys_seconds now);
+// Who asked for a feed, for the audit record ("calendar.issue", "calendar.rotate") written in
+// the same transaction as the change: a person on a channel, or the system.
+struct feed_requester {
+    std::string email;  // empty: the system
+    std::string via = "system";
+};
 
-// Moves the feed to its next generation (creating it when missing) and returns the new row:
-// every token made before stops working.
+// The feed's row, created (generation 1, audited) when it has none.
+calendar_feed_row ensure_calendar_feed(database& db, std::string_view feed_id,
+                                       const feed_requester& who, std::chrono::sys_seconds now);
+
+// Moves the feed to its next generation (creating it when missing), audited, and returns the
+// new row: every token made before stops working.
 calendar_feed_row rotate_calendar_feed(database& db, std::string_view feed_id,
-                                       std::chrono::sys_seconds now);
+                                       const feed_requester& who, std::chrono::sys_seconds now);
 
 std::optional<calendar_feed_row> find_calendar_feed(database& db, std::int64_t key);
 

@@ -12,7 +12,7 @@ std::string occurrence_links::for_message(database& db, const bot::message& m,
     if (!subject || !signer_.enabled() || email.empty()) {
         return {};
     }
-    const auto row = ensure_calendar_feed(db, person_feed_id(email), now);
+    const auto row = ensure_calendar_feed(db, person_feed_id(email), {}, now);
     return calendar_event_url(base_url_, signer_.token(row.key, row.feed_id, row.generation),
                               subject->item_id, compact_date(subject->date));
 }

@@ -77,6 +77,9 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "$FEED")
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT${NEW#http://calendar.example}")
 [ "$code" = 200 ] && ok "the new URL serves the feed" || fail "the new URL gave $code"
 
+audit=$(sql "select action || ' ' || actor_email || ' ' || via from audit where action like 'calendar.%' order by id")
+[ "$audit" = "calendar.issue $PER console
+calendar.rotate $PER console" ] && ok "issuing and rotating the feed are audited" || fail "audit: $audit"
 if grep -qE 'calendar/[0-9]+-[A-Za-z0-9_-]{22}' "$T/serve.err"; then fail "a feed token was logged"; else ok "no token in the log"; fi
 kill $SERVE_PID; wait $SERVE_PID 2>/dev/null || true
 

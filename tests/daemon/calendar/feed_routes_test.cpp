@@ -225,7 +225,8 @@ TEST_CASE("the event link serves the one occurrence of the feed", "[calendar]") 
 TEST_CASE("a committee feed holds that committee's wheel only", "[calendar]") {
     calendar_fixture f;
     auto& a = f.the_app();
-    const auto row = ensure_calendar_feed(a.db->db(), committee_feed_id("ku-helse"), now_seconds());
+    const auto row =
+        ensure_calendar_feed(a.db->db(), committee_feed_id("ku-helse"), {}, now_seconds());
     const feed_token_signer signer(a.cfg.email.link_secret);
     const auto r =
         f.get("/calendar/" + signer.token(row.key, row.feed_id, row.generation) + ".ics");
@@ -266,7 +267,7 @@ TEST_CASE("a wheel reminder's calendar link serves that occurrence from the pers
     const occurrence_links links(a.cfg.email.link_secret, a.cfg.email.public_base_url);
     // Per has no feed yet: the link issues it.
     const auto feed_uids = [&] {
-        const auto row = ensure_calendar_feed(a.db->db(), person_feed_id(per), now_seconds());
+        const auto row = ensure_calendar_feed(a.db->db(), person_feed_id(per), {}, now_seconds());
         const feed_token_signer signer(a.cfg.email.link_secret);
         return uids(
             f.get("/calendar/" + signer.token(row.key, row.feed_id, row.generation) + ".ics"));
