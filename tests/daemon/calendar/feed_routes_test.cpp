@@ -2,12 +2,14 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 
+#include "bot/domain/oslo_time.hpp"
 #include "daemon/calendar/feed_command.hpp"
 #include "daemon/calendar/feed_store.hpp"
 #include "daemon/calendar/feed_token.hpp"
@@ -296,4 +298,41 @@ TEST_CASE("a wheel reminder's calendar link serves that occurrence from the pers
 
     m.subject_key = "AV-2026-0001";
     CHECK(links.for_message(a.db->db(), m, per, now_seconds()).empty());
+}
+
+TEST_CASE("a leader's feed shows when a new case in their unit must be received", "[calendar]") {
+    calendar_fixture f;
+    auto& a = f.the_app();
+    // Kari files a case at Solbakken, where Per is the leader, through the bot and the store,
+    // pressing the first button of the last answer as the console's "1" does.
+    int n = 0;
+    std::vector<kv::bot::message> replies;
+    for (const std::string line :
+         {"avvik: Beboer skled på badet i dag kl 08:00, glatt gulv ved døra", "ingen", "1"}) {
+        kv::bot::inbound_event ev;
+        ev.sender_email = kari;
+        ev.via = kv::bot::channel::console;
+        ev.conversation = "test";
+        ev.dedupe_key = "calendar-test:" + std::to_string(++n);
+        if (line == "1") {
+            REQUIRE(!replies.empty());
+            REQUIRE(!replies.back().actions.empty());
+            ev.action_verb = replies.back().actions.front().verb;
+            ev.action_data = replies.back().actions.front().data;
+        } else {
+            ev.text = line;
+        }
+        const auto now = now_seconds();
+        replies = a.db->handle(ev, now,
+                               [&](const kv::bot::directory& d, const kv::bot::repository& r) {
+                                   return a.brain.decide(ev, d, r, now);
+                               })
+                      .decision.replies;
+    }
+    const std::string id =
+        "AV-" + std::to_string(static_cast<int>(kv::bot::to_oslo(now_seconds()).date.year())) +
+        "-0001";
+    const auto ids = uids(f.get(f.ask(per, "kalender")));
+    CHECK(std::find(ids.begin(), ids.end(), "receive-" + id + "@kvalitetsvakt") != ids.end());
+    CHECK_FALSE(any_starts_with(uids(f.get(f.ask(kari, "kalender"))), "receive-"));
 }
