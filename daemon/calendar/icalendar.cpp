@@ -159,6 +159,10 @@ std::string write_icalendar(const calendar_document& doc) {
         icalproperty* ttl = icalproperty_new_x("PT1H");
         icalproperty_set_x_name(ttl, "X-PUBLISHED-TTL");
         icalcomponent_add_property(cal.get(), ttl);
+        icalproperty* refresh =
+            icalproperty_new_refreshinterval(icaldurationtype_from_int(60 * 60));
+        icalproperty_add_parameter(refresh, icalparameter_new_value(ICAL_VALUE_DURATION));
+        icalcomponent_add_property(cal.get(), refresh);
     }
     bool timed = false;
     for (const auto& e : doc.events) {

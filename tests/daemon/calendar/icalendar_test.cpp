@@ -140,3 +140,11 @@ TEST_CASE("a feed without timed events carries no VTIMEZONE", "[calendar]") {
     CHECK(text.find("BEGIN:VTIMEZONE") == std::string::npos);
     CHECK(text.find("X-WR-CALNAME:Kvalitetsvakt – Kari Nordmann\r\n") != std::string::npos);
 }
+
+TEST_CASE("a feed asks subscribers to fetch it again every hour", "[calendar]") {
+    const std::string text = write_icalendar(sample(calendar_method::publish));
+    CHECK(text.find("X-PUBLISHED-TTL:PT1H\r\n") != std::string::npos);
+    CHECK(text.find("REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n") != std::string::npos);
+    const std::string invitation = write_icalendar(sample(calendar_method::request));
+    CHECK(invitation.find("REFRESH-INTERVAL") == std::string::npos);
+}
