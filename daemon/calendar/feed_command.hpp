@@ -1,7 +1,9 @@
 #pragma once
 // The chat command `kalender` (`calendar`): answers the person with the URL of their own
 // calendar feed, to subscribe to in Outlook; `kalender ny` (`calendar new`) rotates it first,
-// so every earlier URL stops working. The daemon answers it before the bot sees the text,
+// so every earlier URL stops working. `kalender <utvalg>` gives a member the committee's feed;
+// `kalender ny <utvalg>` rotates it, for its chair or facilitator only. The daemon answers it
+// before the bot sees the text,
 // because issuing a feed writes to the store and signs with the daemon's secret.
 // Runs on the store's thread, outside any transaction; throws store_error.
 

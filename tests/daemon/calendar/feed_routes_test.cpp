@@ -243,7 +243,8 @@ TEST_CASE("a committee feed holds that committee's wheel only", "[calendar]") {
 
 TEST_CASE("other text is left to the bot", "[calendar]") {
     calendar_fixture f;
-    const auto text = GENERATE(values<std::string>({"hjelp", "kalenderen min", "frister", ""}));
+    const auto text = GENERATE(values<std::string>(
+        {"hjelp", "kalenderen min", "frister", "", "kalender ku-helse ekstra", "kalender a b c"}));
     CAPTURE(text);
     kv::bot::inbound_event ev;
     ev.sender_email = per;
@@ -335,4 +336,40 @@ TEST_CASE("a leader's feed shows when a new case in their unit must be received"
     const auto ids = uids(f.get(f.ask(per, "kalender")));
     CHECK(std::find(ids.begin(), ids.end(), "receive-" + id + "@kvalitetsvakt") != ids.end());
     CHECK_FALSE(any_starts_with(uids(f.get(f.ask(kari, "kalender"))), "receive-"));
+}
+
+TEST_CASE("a committee member gets the committee's feed; only its chair or facilitator rotates it",
+          "[calendar]") {
+    calendar_fixture f;
+    // Per is a member of ku-helse (Astrid Lunde facilitates), and on no ku-oppvekst.
+    const auto path = f.ask(per, "kalender ku-helse");
+    const auto ids = uids(f.get(path));
+    REQUIRE(!ids.empty());
+    for (const auto& id : ids) {
+        CAPTURE(id);
+        CHECK(id.starts_with("wheel-ku-helse-"));
+    }
+    CHECK(path != f.ask(per, "kalender"));
+    CHECK(f.ask("astrid.lunde@eksempel.kommune.no", "kalender ku-helse") == path);
+
+    const auto reply = [&](const std::string& email, const std::string& text) {
+        kv::bot::inbound_event ev;
+        ev.sender_email = email;
+        ev.text = text;
+        const auto r = answer_calendar_command(f.the_app(), ev, now_seconds());
+        REQUIRE(r);
+        return r->text;
+    };
+    CHECK(
+        reply(per, "kalender ny ku-helse") ==
+        "Bare leder eller sekretær for Kvalitetsutvalget i Helse og omsorg kan lage en ny lenke.");
+    CHECK(f.get(path).status == 200);
+    CHECK(reply(per, "kalender ku-oppvekst") ==
+          "Bare medlemmer av Kvalitetsutvalget i Oppvekst og kultur får kalenderen.");
+    CHECK(reply(per, "kalender ku-finnes-ikke") == "Jeg kjenner ikke utvalget «ku-finnes-ikke».");
+
+    const auto rotated = f.ask("astrid.lunde@eksempel.kommune.no", "kalender ny ku-helse");
+    CHECK(rotated != path);
+    CHECK(f.get(path).status == 404);
+    CHECK(f.get(rotated).status == 200);
 }
