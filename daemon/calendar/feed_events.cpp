@@ -251,3 +251,41 @@ std::optional<calendar_document> feed_document(store& s, const scheduler& sched,
 }
 
 }  // namespace kv::daemon
+
+namespace kv::daemon {
+
+std::optional<calendar_document> occurrence_document(store& s, const scheduler& sched,
+                                                     std::string_view feed_id,
+                                                     std::string_view item_id, year_month_day date,
+                                                     sys_seconds now) {
+    const auto& cfg = sched.config();
+    const bot::wheel_item* item = cfg.wheel.find(item_id);
+    if (item == nullptr || !date.ok()) {
+        return std::nullopt;
+    }
+    bool shown = false;
+    if (feed_id.starts_with("committee:")) {
+        shown = item->role.empty() && item->committee_id == feed_id.substr(10) &&
+                find_committee(cfg.org, item->committee_id) != nullptr;
+    } else if (feed_id.starts_with("person:")) {
+        s.with_read([&](const bot::directory& dir, const bot::repository&) {
+            const auto me = dir.find_person(std::string(feed_id.substr(7)));
+            shown = me && me->active && concerns(*item, *me, cfg.org);
+        });
+    }
+    if (!shown) {
+        return std::nullopt;
+    }
+    const sys_seconds day = bot::work_calendar::at_local(date, minutes{0});
+    for (const auto& o : sched.occurrences(day - days{1}, day + days{2})) {
+        if (o.item == item && o.date == date) {
+            calendar_document doc;
+            doc.stamp = now;
+            doc.events = {wheel_event(o, cfg)};
+            return doc;
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace kv::daemon

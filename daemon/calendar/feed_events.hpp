@@ -43,4 +43,12 @@ std::optional<calendar_document> feed_document(store& s, const scheduler& sched,
                                                std::string_view feed_id,
                                                std::chrono::sys_seconds now);
 
+// One wheel occurrence from the feed `feed_id`, whenever it falls (a link in an old reminder
+// keeps working): nullopt unless the feed shows the item and `date` is one of its dates.
+std::optional<calendar_document> occurrence_document(store& s, const scheduler& sched,
+                                                     std::string_view feed_id,
+                                                     std::string_view item_id,
+                                                     std::chrono::year_month_day date,
+                                                     std::chrono::sys_seconds now);
+
 }  // namespace kv::daemon

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "bot/domain/oslo_time.hpp"
 #include "daemon/calendar/feed_events.hpp"
 #include "daemon/calendar/feed_store.hpp"
 #include "daemon/calendar/feed_token.hpp"
@@ -36,7 +37,11 @@ class feed_pages {
         : a_(a), sched_(sched), signer_(a.cfg.email.link_secret) {}
 
     http_response feed(const http_request& req) {
-        auto doc = checked_feed(req.path_param);
+        const auto row = checked_row(req.path_param);
+        if (!row) {
+            return not_found();
+        }
+        auto doc = feed_document(*a_.db, sched_, row->feed_id, now_seconds());
         return doc ? calendar_response(*doc) : not_found();
     }
 
@@ -44,29 +49,27 @@ class feed_pages {
     http_response event(const http_request& req) {
         const std::string& param = req.path_param;
         const auto first = param.find('.');
-        if (first == std::string::npos) {
+        const auto last = param.rfind('.');
+        if (first == std::string::npos || last == first || param.size() - last - 1 != 8) {
             return not_found();
         }
-        auto doc = checked_feed(param.substr(0, first));
-        if (!doc) {
+        const auto row = checked_row(param.substr(0, first));
+        // "YYYYMMDD" as the ISO date the parser reads.
+        const std::string d = param.substr(last + 1);
+        const auto date =
+            bot::parse_iso_date(d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6, 2));
+        if (!row || !date) {
             return not_found();
         }
-        const std::string rest = param.substr(first + 1);
-        const auto dot = rest.rfind('.');
-        if (dot == std::string::npos) {
-            return not_found();
-        }
-        const std::string wanted =
-            "wheel-" + rest.substr(0, dot) + "-" + rest.substr(dot + 1) + "@kvalitetsvakt";
-        std::erase_if(doc->events, [&](const calendar_event& e) { return e.uid != wanted; });
-        if (doc->events.empty()) {
-            return not_found();
-        }
-        return calendar_response(*doc);
+        auto doc =
+            occurrence_document(*a_.db, sched_, row->feed_id,
+                                param.substr(first + 1, last - first - 1), *date, now_seconds());
+        return doc ? calendar_response(*doc) : not_found();
     }
 
   private:
-    std::optional<calendar_document> checked_feed(const std::string& token) {
+    // The feed the token names, when it is that feed's current token.
+    std::optional<calendar_feed_row> checked_row(const std::string& token) {
         if (!signer_.enabled()) {
             return std::nullopt;
         }
@@ -74,12 +77,12 @@ class feed_pages {
         if (!parsed) {
             return std::nullopt;
         }
-        const auto row = find_calendar_feed(a_.db->db(), parsed->key);
+        auto row = find_calendar_feed(a_.db->db(), parsed->key);
         if (!row || !signer_.matches(*parsed, row->feed_id, row->generation)) {
             log::debug("calendar feed request with a token that does not match");
             return std::nullopt;
         }
-        return feed_document(*a_.db, sched_, row->feed_id, now_seconds());
+        return row;
     }
 
     app& a_;

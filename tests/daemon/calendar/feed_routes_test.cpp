@@ -279,7 +279,14 @@ TEST_CASE("a wheel reminder's calendar link serves that occurrence from the pers
     m.subject_key = "wheel:ku-helse-mote:2099-01-01";
     const auto first = links.for_message(a.db->db(), m, per, now_seconds());
     REQUIRE(first.starts_with("https://kv.eksempel.kommune.no/calendar/event/"));
-    CHECK(f.get(first.substr(first.find("/calendar/"))).status == 404);  // not in the feed
+    CHECK(f.get(first.substr(first.find("/calendar/"))).status == 404);  // no meeting that day
+
+    // A link in an old reminder keeps working after the meeting has left the feed's window.
+    m.subject_key = "wheel:ku-helse-mote:2026-03-03";
+    const auto old = links.for_message(a.db->db(), m, per, now_seconds());
+    const auto past = f.get(old.substr(old.find("/calendar/")));
+    REQUIRE(past.status == 200);
+    CHECK(uids(past) == std::vector<std::string>{"wheel-ku-helse-mote-20260303@kvalitetsvakt"});
 
     std::string uid;
     for (const auto& u : feed_uids()) {
