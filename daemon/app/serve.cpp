@@ -12,6 +12,7 @@
 
 #include "daemon/app/channel_senders.hpp"
 #include "daemon/app/commands.hpp"
+#include "daemon/calendar/feed_command.hpp"
 #include "daemon/calendar/feed_routes.hpp"
 #include "daemon/delivery/delivery_worker.hpp"
 #include "daemon/email/imap_inbound.hpp"
@@ -75,6 +76,9 @@ int run_serve(app& a) {
                                                 [&worker] { worker.wake(); });
         route_list.push_back(
             teams_messages_route(teams_hooks(*teams, store_thread.get_executor())));
+        teams->set_text_answer([&a](const bot::inbound_event& ev, std::chrono::sys_seconds now) {
+            return answer_calendar_command(a, ev, now);  // `kalender`: daemon/calendar
+        });
     }
     append_email_link_routes(route_list, a);  // GET/POST /a/<token>: action links in email
     // GET /calendar/<token>.ics: calendar feeds, from the same wheel the scheduler loads below.

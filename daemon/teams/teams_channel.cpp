@@ -131,6 +131,13 @@ handle_result teams_channel::decide(const teams::inbound_activity& a, const std:
     ev.action_verb = a.verb;
     ev.action_data = a.data;
     const auto now = now_seconds();
+    if (text_answer_ && !ev.is_action()) {
+        if (auto answer = text_answer_(ev, now)) {
+            handle_result answered;
+            answered.decision.replies.push_back(std::move(*answer));
+            return answered;
+        }
+    }
     auto result = db_.handle(ev, now, [&](const bot::directory& d, const bot::repository& r) {
         return brain_.decide(ev, d, r, now);
     });

@@ -2,7 +2,9 @@
 # Calendar feeds against the running daemon, with curl: `kalender` in chat gives a person their
 # feed URL; the feed is iCalendar with the wheel of their committees; a wrong token is a bare 404;
 # `kalender ny` makes a new URL and the old one stops working. Then a wheel meeting reminder
-# delivered by email through a real SMTP server carries the meeting as an invitation.
+# delivered by email through a real SMTP server carries the meeting as an invitation; and in
+# Teams (the channel emulator), `kalender` answers with the link and a wheel reminder's card has
+# a "Legg i kalender" button to its occurrence.
 source "$(dirname "$0")/lib.bash"
 
 PER=per.hansen@eksempel.kommune.no   # member of ku-helse, chair of ku-solbakken
@@ -137,4 +139,83 @@ expect_contains "$parts" "application/ics UID:wheel-ku-helse-mote-20260303@kvali
 expect_contains "$parts" "mailto:astrid.lunde@eksempel.kommune.no" "the committee's facilitator organises"
 expect_contains "$parts" "ATTENDEE;CN=Per Hansen;ROLE=REQ-PARTICIPANT" "the recipient attends"
 expect_contains "$parts" "SUMMARY:Møte i kvalitetsutvalget i Helse og omsorg" "the summary is Norwegian"
+kill $SERVE_PID; wait $SERVE_PID 2>/dev/null || true
+
+# ---- Teams: `kalender` in the chat, and the card's "Legg i kalender" button ----
+EMU="$T/emulator"
+bash "$SRC/tests/emulators/teams/start.sh" "$EMU" > /dev/null
+trap 'bash "$SRC/tests/emulators/teams/stop.sh" "$EMU" >/dev/null 2>&1 || true; kill $SERVE_PID $SMTP_PID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$T"' EXIT
+conf() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$EMU/emulator.json" "$1"; }
+CONTROL=$(conf control_base)
+sed '/^email = "per.hansen@eksempel.kommune.no"$/a channel = "teams"' "$SRC/config/organisation.toml" > "$T/org-teams.toml"
+sed -i "s|^organisation = .*|organisation = \"$T/org-teams.toml\"|" "$CFG"
+cat >> "$CFG" <<TOML
+
+[teams]
+enabled = true
+app_id = "$(conf app_id)"
+app_password = "$(conf app_password)"
+tenant_id = "$(conf tenant_id)"
+openid_metadata_url = "$(conf openid_metadata_url)"
+token_url = "$(conf token_url)"
+allowed_service_urls = ["$(conf https_base)/"]
+ca_bundle = "$(conf ca_file)"
+TOML
+curl -sf -X POST -H 'Content-Type: application/json' "$CONTROL/control/connector/users" --data \
+    '{"id":"29:user-9","aadObjectId":"aad-user-9","name":"Per Hansen","email":"per.hansen@eksempel.kommune.no","userPrincipalName":"per.hansen@eksempel.kommune.no","installed":true}' > /dev/null \
+    || fail "the emulator did not take Per into its roster"
+PER_TEAMS='{"id":"29:user-9","name":"Per Hansen","aadObjectId":"aad-user-9"}'
+
+"$KV" --config "$CFG" serve > "$T/serve.out" 2> "$T/serve.err" &
+SERVE_PID=$!
+PORT=""
+for _ in $(seq 1 200); do
+    PORT=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\).*|\1|p' "$T/serve.out" | head -1)
+    [ -n "$PORT" ] && break
+    kill -0 $SERVE_PID 2>/dev/null || { cat "$T/serve.err" >&2; fail "serve with Teams did not start"; }
+    sleep 0.05
+done
+BOT="http://127.0.0.1:$PORT/api/messages"
+drive() { curl -sf -X POST -H 'Content-Type: application/json' --data "$1" "$CONTROL/control/driver/send"; }
+sent() {  # every activity the bot POSTed or PUT to the connector, one JSON per line
+    curl -sf "$CONTROL/control/connector/requests" | python3 -c '
+import json, sys
+for r in json.load(sys.stdin):
+    if r["method"] in ("POST", "PUT") and "/activities" in r["path"] and r.get("body"):
+        print(json.dumps(json.loads(r["body"]), ensure_ascii=False))'
+}
+wait_sent() {  # wait_sent NEEDLE: until an activity the bot sent contains it (10 s)
+    for _ in $(seq 1 200); do sent | grep -qF -- "$1" && return 0; sleep 0.05; done
+    return 1
+}
+drive "{\"bot_url\":\"$BOT\",\"template\":\"installation_add\",\"params\":{\"user\":$PER_TEAMS}}" > /dev/null
+wait_sent "Kvalitetsvakt" || { cat "$T/serve.err" >&2; fail "no welcome in Teams"; }
+drive "{\"bot_url\":\"$BOT\",\"template\":\"message\",\"params\":{\"user\":$PER_TEAMS,\"text\":\"kalender\"}}" > /dev/null
+wait_sent "http://calendar.example/calendar/" && ok "kalender in Teams answers with the feed link" \
+    || { sent >&2; cat "$T/serve.err" >&2; fail "no calendar link in Teams"; }
+TEAMS_LINK=$(sent | grep -o 'http://calendar.example/calendar/[A-Za-z0-9_-]*\.ics' | head -1)
+[ "$TEAMS_LINK" = "$NEW" ] && ok "it is the same feed link as in the console chat" || fail "Teams gave $TEAMS_LINK, console $NEW"
+
+# The health committee meets on 1 September 2026: the morning-of reminder goes to Per in Teams.
+"$KV" --config "$CFG" remind --at 2026-09-01T05:00:00Z > "$T/remind-teams.out"
+expect_contains "$(cat "$T/remind-teams.out")" '"dedupe_key":"wheel:ku-helse-mote:2026-09-01:T-0:per.hansen@eksempel.kommune.no"' "the meeting reminder is enqueued for Teams"
+wait_sent "Legg i kalender" && ok "the reminder card has a Legg i kalender button" \
+    || { sent >&2; cat "$T/serve.err" >&2; fail "no Legg i kalender button"; }
+BUTTON=$(sent | python3 -c '
+import json, sys
+for line in sys.stdin:
+    a = json.loads(line)
+    for att in a.get("attachments", []):
+        for el in att.get("content", {}).get("body", []):
+            for act in el.get("actions", []) if el.get("type") == "ActionSet" else []:
+                if act.get("type") == "Action.OpenUrl" and act.get("title") == "Legg i kalender":
+                    print(act["url"])')
+case "$BUTTON" in
+    http://calendar.example/calendar/event/*.ku-helse-mote.20260901.ics) ok "the button opens the occurrence's own .ics" ;;
+    *) fail "button URL: $BUTTON" ;;
+esac
+code=$(curl -s -o "$T/event.ics" -w '%{http_code}' "http://127.0.0.1:$PORT${BUTTON#http://calendar.example}")
+[ "$code" = 200 ] && ok "the button's .ics is served" || fail "the button's .ics gave $code"
+[ "$(grep -c '^BEGIN:VEVENT' "$T/event.ics")" = 1 ] && grep -q '^UID:wheel-ku-helse-mote-20260901@kvalitetsvakt' "$T/event.ics" \
+    && ok "holding exactly that meeting" || fail "event: $(cat "$T/event.ics")"
 finish
