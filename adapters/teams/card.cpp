@@ -135,6 +135,15 @@ json card_json(const bot::message& m, const card_options& options) {
             body.push_back({{"type", "ActionSet"}, {"actions", std::move(row)}});
         }
     }
+    json links = json::array();
+    for (const auto& l : options.links) {
+        if (l.url.starts_with("https://") || l.url.starts_with("http://")) {
+            links.push_back({{"type", "Action.OpenUrl"}, {"title", l.title}, {"url", l.url}});
+        }
+    }
+    if (!links.empty()) {
+        body.push_back({{"type", "ActionSet"}, {"actions", std::move(links)}});
+    }
     if (body.empty()) {
         body.push_back({{"type", "TextBlock"}, {"text", " "}, {"wrap", true}});
     }

@@ -17,6 +17,13 @@ struct card_options {
     // actions and a subject_key, the card gets a refresh action for these users (the first 60,
     // reference 5.4); empty: no refresh.
     std::vector<std::string> actor_user_ids;
+    // Links the card offers after its buttons, each an Action.OpenUrl, e.g. "Legg i kalender"
+    // to a meeting's .ics. Only http and https URLs are rendered.
+    struct link {
+        std::string title;
+        std::string url;
+    };
+    std::vector<link> links;
 };
 
 inline constexpr std::size_t max_refresh_user_ids = 60;

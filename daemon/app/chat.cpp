@@ -5,6 +5,7 @@
 #include "adapters/console/console_session.hpp"
 #include "bot/dialog/understanding.hpp"
 #include "daemon/app/commands.hpp"
+#include "daemon/calendar/feed_command.hpp"
 #include "daemon/log.hpp"
 
 namespace kv::daemon {
@@ -36,6 +37,9 @@ int run_chat(app& a, const std::string& email_in, std::istream& in, std::ostream
     console::session_hooks hooks;
     hooks.handle = [&](const bot::inbound_event& ev) {
         const auto now = now_seconds();
+        if (auto calendar = answer_calendar_command(a, ev, now)) {
+            return std::vector<bot::message>{std::move(*calendar)};
+        }
         auto result = a.db->handle(ev, now, [&](const bot::directory& d, const bot::repository& r) {
             return a.brain.decide(ev, d, r, now);
         });

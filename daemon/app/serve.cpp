@@ -1,5 +1,6 @@
 #include <future>
 #include <iostream>
+#include <sstream>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -11,6 +12,8 @@
 
 #include "daemon/app/channel_senders.hpp"
 #include "daemon/app/commands.hpp"
+#include "daemon/calendar/feed_command.hpp"
+#include "daemon/calendar/feed_routes.hpp"
 #include "daemon/delivery/delivery_worker.hpp"
 #include "daemon/email/imap_inbound.hpp"
 #include "daemon/email/link_routes.hpp"
@@ -76,8 +79,18 @@ int run_serve(app& a) {
             });
         route_list.push_back(
             teams_messages_route(teams_hooks(*teams, store_thread.get_executor())));
+        teams->set_text_answer([&a](const bot::inbound_event& ev, std::chrono::sys_seconds now) {
+            return answer_calendar_command(a, ev, now);  // `kalender`: daemon/calendar
+        });
     }
     append_email_link_routes(route_list, a);  // GET/POST /a/<token>: action links in email
+    // GET /calendar/<token>.ics: calendar feeds, from the same wheel the scheduler loads below.
+    std::unique_ptr<scheduler> calendar_schedule;
+    std::ostringstream calendar_wheel_errors;  // the scheduler's own load below reports them
+    if (auto cal = load_schedule_config(a.cfg, a.org, calendar_wheel_errors)) {
+        calendar_schedule = std::make_unique<scheduler>(std::move(*cal));
+        append_calendar_routes(route_list, a, *calendar_schedule);
+    }
     const router routes(std::move(route_list));
 
     http_server_settings hs;

@@ -181,6 +181,9 @@ delivery_outcome email_sender::deliver_or_throw(const outbox_item& item) {
     mail.date = now;
     mail.kind = kind_of(item);
     mail.body = item.body;
+    if (options_.calendar_invitation) {
+        mail.calendar_invitation = options_.calendar_invitation(item.body, mail.to, mail.from);
+    }
     mail.link_valid_days = static_cast<int>(options_.link_lifetime.count());
 
     std::vector<email_link> links;
@@ -243,7 +246,9 @@ namespace {
 
 class owning_email_sender final : public channel_sender {
   public:
-    explicit owning_email_sender(settings cfg) : cfg_(std::move(cfg)) {}
+    owning_email_sender(settings cfg,
+                        decltype(email_sender_options::calendar_invitation) calendar_invitation)
+        : cfg_(std::move(cfg)), calendar_invitation_(std::move(calendar_invitation)) {}
 
     bot::channel channel() const override { return bot::channel::email; }
 
@@ -260,6 +265,7 @@ class owning_email_sender final : public channel_sender {
                     // its successor within minutes: look again soon, with the usual backoff.
                     options.retry_after_setup_failure = std::chrono::minutes{1};
                 }
+                options.calendar_invitation = calendar_invitation_;
                 inner_ = std::make_unique<email_sender>(*db_, *transport_, std::move(options));
             } catch (const std::exception& e) {
                 inner_.reset();
@@ -274,6 +280,7 @@ class owning_email_sender final : public channel_sender {
 
   private:
     settings cfg_;
+    decltype(email_sender_options::calendar_invitation) calendar_invitation_;
     std::unique_ptr<store> db_;
     std::unique_ptr<email::mail_transport> transport_;
     std::unique_ptr<email_sender> inner_;
@@ -281,8 +288,9 @@ class owning_email_sender final : public channel_sender {
 
 }  // namespace
 
-std::unique_ptr<channel_sender> make_email_sender(const settings& cfg) {
-    return std::make_unique<owning_email_sender>(cfg);
+std::unique_ptr<channel_sender> make_email_sender(
+    const settings& cfg, decltype(email_sender_options::calendar_invitation) calendar_invitation) {
+    return std::make_unique<owning_email_sender>(cfg, std::move(calendar_invitation));
 }
 
 }  // namespace kv::daemon

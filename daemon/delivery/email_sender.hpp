@@ -36,6 +36,11 @@ struct email_sender_options {
     // Teams when we have a conversation with them; otherwise to the console channel.
     bool teams_delivers = false;
     std::function<std::chrono::sys_seconds()> clock;  // empty: the system clock
+    // The meeting invitation (iCalendar, METHOD:REQUEST) a message carries to `to` from `from`,
+    // or "" for none; empty: no invitations. Called on the delivery thread.
+    std::function<std::string(const bot::message&, const email::mailbox& to,
+                              const email::mailbox& from)>
+        calendar_invitation;
 };
 
 email_sender_options email_sender_options_from(const email_settings& s);
@@ -71,6 +76,9 @@ class email_sender final : public channel_sender {
 // The email sender for the delivery worker, owning what it needs: its own store connection to
 // cfg.store.database and the transport cfg.email asks for, both made on the first deliver()
 // (so on the delivery thread). If they cannot be made, deliver() answers retry_later.
-std::unique_ptr<channel_sender> make_email_sender(const settings& cfg);
+// `calendar_invitation` as in email_sender_options.
+std::unique_ptr<channel_sender> make_email_sender(
+    const settings& cfg,
+    decltype(email_sender_options::calendar_invitation) calendar_invitation = {});
 
 }  // namespace kv::daemon

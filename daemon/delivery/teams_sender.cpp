@@ -38,8 +38,9 @@ delivery_outcome outcome_of(const teams::connector_result& r) {
 
 }  // namespace
 
-teams_sender::teams_sender(const teams_settings& cfg, store_options db)
+teams_sender::teams_sender(const teams_settings& cfg, store_options db, card_links_fn card_links)
     : db_options_(std::move(db)),
+      card_links_(std::move(card_links)),
       http_(teams_http_settings(cfg)),
       tokens_(teams_token_settings(cfg), http_),
       connector_(teams_connector_settings(cfg), tokens_, http_, limiter_) {}
@@ -66,9 +67,14 @@ delivery_outcome teams_sender::deliver_or_throw(const outbox_item& item) {
     const std::string& subject = item.body.subject_key;
 
     auto ref = ts.personal_reference(email);
+    std::vector<teams::card_options::link> links;
+    if (card_links_) {
+        links = card_links_(db_->db(), item.body, email);
+    }
     // Buttons on a card sent to a person are theirs: their client refreshes it (4.3).
     auto card_for = [&](const teams::conversation_reference& to) {
         teams::card_options o;
+        o.links = links;
         if (!item.body.actions.empty() && !to.user.id.empty()) {
             o.actor_user_ids.push_back(to.user.id);
         }
@@ -85,9 +91,9 @@ delivery_outcome teams_sender::deliver_or_throw(const outbox_item& item) {
     // A card sent before for the same subject is updated where it is (4.4).
     if (!subject.empty()) {
         if (auto sent = ts.sent_card(email, subject)) {
-            const auto r = connector_.update_message(sent->service_url, sent->conversation_id,
-                                                     sent->activity_id, item.body,
-                                                     ref ? card_for(*ref) : teams::card_options{});
+            const auto r = connector_.update_message(
+                sent->service_url, sent->conversation_id, sent->activity_id, item.body,
+                ref ? card_for(*ref) : teams::card_options{{}, links});
             if (r.ok()) {
                 sent->body = item.body;
                 ts.record_sent_card(*sent, now_s());

@@ -7,8 +7,12 @@
 // Thread-safety: deliver() runs on the delivery thread only; the sender opens its own store
 // connection there on first use. Never throws out of deliver().
 
+#include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
+#include "adapters/teams/card.hpp"
 #include "adapters/teams/connector/connector_client.hpp"
 #include "daemon/config/settings.hpp"
 #include "daemon/delivery/channel_sender.hpp"
@@ -19,7 +23,12 @@ namespace kv::daemon {
 
 class teams_sender final : public channel_sender {
   public:
-    teams_sender(const teams_settings& cfg, store_options db);
+    // Links a message's card offers besides its buttons (e.g. "Legg i kalender"), given the
+    // sender's store connection, the message and the recipient; empty: none.
+    using card_links_fn = std::function<std::vector<teams::card_options::link>(
+        database&, const bot::message&, const std::string&)>;
+
+    teams_sender(const teams_settings& cfg, store_options db, card_links_fn card_links = {});
     ~teams_sender() override;
 
     bot::channel channel() const override { return bot::channel::teams; }
@@ -32,6 +41,7 @@ class teams_sender final : public channel_sender {
                               const outbox_item& item, const teams::card_options& card);
 
     store_options db_options_;
+    card_links_fn card_links_;
     std::unique_ptr<store> db_;
     http_client http_;
     teams::token_cache tokens_;

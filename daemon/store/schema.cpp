@@ -435,7 +435,18 @@ CREATE TABLE digest_members (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<std::string_view, 10> migrations{v1, v2, v3, v4, v5, v6, v7, v8, v9, v10};
+// Version 11: calendar feeds (daemon/calendar/feed_store): the generation each feed's URL token is
+// made from. The tokens themselves are never stored.
+constexpr std::string_view v11 = R"sql(
+CREATE TABLE calendar_feeds (
+    key INTEGER PRIMARY KEY,
+    feed_id TEXT NOT NULL UNIQUE,
+    generation INTEGER NOT NULL CHECK (generation >= 1),
+    changed_at INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 11> migrations{v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11};
 
 [[noreturn]] void refuse_newer(const database& db, std::int64_t version) {
     throw store_error(

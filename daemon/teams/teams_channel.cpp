@@ -255,6 +255,14 @@ void teams_channel::handle(const teams::inbound_activity& a) {
                 // outbox, committed with the decision, for the delivery worker to send; only a
                 // submitted form is replaced here, once the commit stands.
                 auto ev = event_of(a, *email);
+                if (text_answer_ && !ev.is_action()) {
+                    if (auto answer = text_answer_(ev, now_seconds())) {
+                        teams_store{db_}.upsert_reference(a.reference, *email, now_seconds());
+                        hand_to_outbox(*email, *answer, event_dedupe_key(a) + ":reply:0",
+                                       a.reference.conversation_id);
+                        return;
+                    }
+                }
                 const bool form = submitted_form(a);
                 auto decide_it = answers_to_outbox(decider(a, *email, ev), a, *email, form);
                 commits_.submit(

@@ -6,6 +6,7 @@
 // `db`); authenticate() may run on any thread. Network calls block the calling thread for a
 // bounded time (connector_settings). Failures are logged without content and never throw out.
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -44,6 +45,13 @@ class teams_channel {
     // the new card is PUT over every other stored copy of the same subject.
     std::string invoke(const teams::inbound_activity& a);
 
+    // Text the daemon answers itself before the bot sees it (e.g. `kalender`, which issues a
+    // signed feed link): a returned message is the answer and the bot is not asked. Set before
+    // the first activity; runs on the store thread.
+    using text_answer_fn = std::function<std::optional<bot::message>(const bot::inbound_event&,
+                                                                     std::chrono::sys_seconds)>;
+    void set_text_answer(text_answer_fn fn) { text_answer_ = std::move(fn); }
+
   private:
     // The sender's email, or nullopt after a refusal was sent (other tenant, unknown person).
     std::optional<std::string> identify(const teams::inbound_activity& a);
@@ -76,6 +84,7 @@ class teams_channel {
     const bot::bot& brain_;
     metrics_registry& metrics_;
     std::function<void()> on_notifications_;
+    text_answer_fn text_answer_;
     http_client http_;
     teams::token_cache tokens_;
     teams::rate_limiter limiter_;

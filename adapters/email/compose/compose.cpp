@@ -159,6 +159,19 @@ gobject_ptr<GMimeTextPart> utf8_part(const char* subtype, const std::string& tex
     return part;
 }
 
+// The invitation as the file invitasjon.ics, base64 so no transport can change a byte of it.
+gobject_ptr<GMimePart> invitation_attachment(const std::string& ics) {
+    gobject_ptr<GMimePart> part{g_mime_part_new_with_type("application", "ics")};
+    gobject_ptr<GMimeStream> stream{g_mime_stream_mem_new_with_buffer(ics.data(), ics.size())};
+    gobject_ptr<GMimeDataWrapper> wrapper{
+        g_mime_data_wrapper_new_with_stream(stream.get(), GMIME_CONTENT_ENCODING_DEFAULT)};
+    g_mime_part_set_content(part.get(), wrapper.get());
+    g_mime_part_set_filename(part.get(), "invitasjon.ics");
+    g_mime_object_set_disposition(GMIME_OBJECT(part.get()), GMIME_DISPOSITION_ATTACHMENT);
+    g_mime_part_set_content_encoding(part.get(), GMIME_CONTENT_ENCODING_BASE64);
+    return part;
+}
+
 void add_mailbox(GMimeMessage* m, GMimeAddressType type, const mailbox& box) {
     InternetAddress* ia =
         internet_address_mailbox_new(one_line(box.name).c_str(), box.address.c_str());
@@ -396,7 +409,25 @@ std::string compose_message(const outgoing_mail& mail) {
     const auto html = utf8_part("html", crlf(html_body(mail)));
     g_mime_multipart_add(alternative.get(), GMIME_OBJECT(text.get()));  // least preferred first
     g_mime_multipart_add(alternative.get(), GMIME_OBJECT(html.get()));
-    g_mime_message_set_mime_part(msg.get(), GMIME_OBJECT(alternative.get()));
+    if (mail.calendar_invitation.empty()) {
+        g_mime_message_set_mime_part(msg.get(), GMIME_OBJECT(alternative.get()));
+    } else {
+        // As Outlook and Google send invitations: the calendar as the last, most preferred
+        // alternative (what makes a client show the invitation), and once more as an attachment
+        // for clients that only show the text.
+        const auto invitation = utf8_part("calendar", mail.calendar_invitation);
+        g_mime_object_set_content_type_parameter(GMIME_OBJECT(invitation.get()), "method",
+                                                 "REQUEST");
+        g_mime_multipart_add(alternative.get(), GMIME_OBJECT(invitation.get()));
+        const auto attachment = invitation_attachment(mail.calendar_invitation);
+        gobject_ptr<GMimeMultipart> mixed{g_mime_multipart_new_with_subtype("mixed")};
+        std::string outer = "=_kv_";
+        outer += base32_lower(random_bytes(15));
+        g_mime_multipart_set_boundary(mixed.get(), outer.c_str());
+        g_mime_multipart_add(mixed.get(), GMIME_OBJECT(alternative.get()));
+        g_mime_multipart_add(mixed.get(), GMIME_OBJECT(attachment.get()));
+        g_mime_message_set_mime_part(msg.get(), GMIME_OBJECT(mixed.get()));
+    }
 
     std::unique_ptr<GMimeFormatOptions, format_options_free> options{
         g_mime_format_options_clone(nullptr)};

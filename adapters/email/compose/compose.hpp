@@ -3,6 +3,8 @@
 // multipart/alternative (text/plain, then a simple HTML part), both UTF-8 and quoted-printable,
 // RFC 2047 UTF-8 subject and display names, Date in Europe/Oslo time, Message-ID, threading
 // headers, Auto-Submitted and X-Auto-Response-Suppress, and a footer saying how to answer.
+// A mail with a calendar invitation is multipart/mixed: the alternative above with a third,
+// text/calendar; method=REQUEST part, and the same object attached as invitasjon.ics.
 // Thread-safe: every call builds its own objects (GMime is initialised once, on first use).
 
 #include <chrono>

@@ -37,6 +37,9 @@ struct outgoing_mail {
     bot::message body;
     std::vector<action_way> ways;  // in the order of body.actions that the mail offers
     int link_valid_days = 14;
+    // An iCalendar METHOD:REQUEST object (CRLF lines) sent with the mail as a meeting
+    // invitation; empty: none.
+    std::string calendar_invitation;
 };
 
 }  // namespace kv::email
