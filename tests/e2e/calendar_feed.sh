@@ -20,16 +20,8 @@ public_base_url = "http://calendar.example"
 TOML
 export KV_E2E_LINK_SECRET=e2e-link-secret-with-at-least-32-characters
 
-"$KV" --config "$CFG" serve > "$T/serve.out" 2> "$T/serve.err" &
-SERVE_PID=$!
+start_serve "$CFG"
 trap 'kill $SERVE_PID 2>/dev/null || true; rm -rf "$T"' EXIT
-for _ in $(seq 1 200); do
-    PORT=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\).*|\1|p' "$T/serve.out" | head -1)
-    [ -n "$PORT" ] && break
-    kill -0 $SERVE_PID 2>/dev/null || { cat "$T/serve.err" >&2; fail "serve did not start"; }
-    sleep 0.05
-done
-[ -n "$PORT" ] || fail "serve did not print its port"
 
 out=$(printf 'kalender\n' | chat $PER)
 expect_contains "$out" "Abonner på denne adressen i Outlook" "kalender answers in Norwegian"
@@ -145,38 +137,20 @@ kill $SERVE_PID; wait $SERVE_PID 2>/dev/null || true
 EMU="$T/emulator"
 bash "$SRC/tests/emulators/teams/start.sh" "$EMU" > /dev/null
 trap 'bash "$SRC/tests/emulators/teams/stop.sh" "$EMU" >/dev/null 2>&1 || true; kill $SERVE_PID $SMTP_PID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$T"' EXIT
-conf() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$EMU/emulator.json" "$1"; }
-CONTROL=$(conf control_base)
+CONTROL=$(emulator_conf control_base)
 sed '/^email = "per.hansen@eksempel.kommune.no"$/a channel = "teams"' "$SRC/config/organisation.toml" > "$T/org-teams.toml"
 sed -i "s|^organisation = .*|organisation = \"$T/org-teams.toml\"|" "$CFG"
 cat >> "$CFG" <<TOML
 
-[teams]
-enabled = true
-app_id = "$(conf app_id)"
-app_password = "$(conf app_password)"
-tenant_id = "$(conf tenant_id)"
-openid_metadata_url = "$(conf openid_metadata_url)"
-token_url = "$(conf token_url)"
-allowed_service_urls = ["$(conf https_base)/"]
-ca_bundle = "$(conf ca_file)"
 TOML
+teams_section >> "$CFG"
 curl -sf -X POST -H 'Content-Type: application/json' "$CONTROL/control/connector/users" --data \
     '{"id":"29:user-9","aadObjectId":"aad-user-9","name":"Per Hansen","email":"per.hansen@eksempel.kommune.no","userPrincipalName":"per.hansen@eksempel.kommune.no","installed":true}' > /dev/null \
     || fail "the emulator did not take Per into its roster"
 PER_TEAMS='{"id":"29:user-9","name":"Per Hansen","aadObjectId":"aad-user-9"}'
 
-"$KV" --config "$CFG" serve > "$T/serve.out" 2> "$T/serve.err" &
-SERVE_PID=$!
-PORT=""
-for _ in $(seq 1 200); do
-    PORT=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\).*|\1|p' "$T/serve.out" | head -1)
-    [ -n "$PORT" ] && break
-    kill -0 $SERVE_PID 2>/dev/null || { cat "$T/serve.err" >&2; fail "serve with Teams did not start"; }
-    sleep 0.05
-done
+start_serve "$CFG"
 BOT="http://127.0.0.1:$PORT/api/messages"
-drive() { curl -sf -X POST -H 'Content-Type: application/json' --data "$1" "$CONTROL/control/driver/send"; }
 sent() {  # every activity the bot POSTed or PUT to the connector, one JSON per line
     curl -sf "$CONTROL/control/connector/requests" | python3 -c '
 import json, sys

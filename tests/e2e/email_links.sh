@@ -35,15 +35,8 @@ TOKEN=$(make_link aaaaaaaaaaaaaaaaaaaaaaaaaa case.receive $PER $IN_14_DAYS)
 EXPIRED=$(make_link bbbbbbbbbbbbbbbbbbbbbbbbbb case.receive $PER $(( $(date +%s) - 60 )))
 TAMPERED=${TOKEN%?}$( [ "${TOKEN: -1}" = A ] && echo B || echo A )
 
-"$KV" --config "$CFG" serve > "$T/serve.out" 2> "$T/serve.err" &
-SERVE_PID=$!
+start_serve "$CFG"
 trap 'kill $SERVE_PID 2>/dev/null || true; rm -rf "$T"' EXIT
-for _ in $(seq 1 200); do
-    PORT=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\).*|\1|p' "$T/serve.out" | head -1)
-    [ -n "$PORT" ] && break
-    kill -0 $SERVE_PID 2>/dev/null || { cat "$T/serve.err" >&2; fail "serve did not start"; }
-    sleep 0.05
-done
 URL="http://127.0.0.1:$PORT/a"
 
 get() { curl -s -o "$T/page.html" -D "$T/headers.txt" -w '%{http_code}' "$URL/$1"; }

@@ -62,3 +62,38 @@ valid_fnr() {
 }
 
 finish() { echo "$PASSED passed, 0 failed"; }
+
+# Starts `serve` on CONFIG in the background and waits until it prints its port: sets SERVE_PID and PORT.
+start_serve() {  # start_serve CONFIG
+    "$KV" --config "$1" serve > "$T/serve.out" 2> "$T/serve.err" &
+    SERVE_PID=$!
+    PORT=""
+    for _ in $(seq 1 200); do
+        PORT=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\).*|\1|p' "$T/serve.out" | head -1)
+        [ -n "$PORT" ] && return 0
+        kill -0 $SERVE_PID 2>/dev/null || { cat "$T/serve.err" >&2; fail "serve did not start"; }
+        sleep 0.05
+    done
+    kill $SERVE_PID 2>/dev/null || true
+    fail "serve did not print its port"
+}
+
+# The Teams channel emulator started in $EMU (tests/emulators/teams/start.sh): one value of its emulator.json, the
+# [teams] section that points serve at it, and a signed activity sent through its driver.
+emulator_conf() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$EMU/emulator.json" "$1"; }
+teams_section() {
+    cat <<TOML
+[teams]
+enabled = true
+app_id = "$(emulator_conf app_id)"
+app_password = "$(emulator_conf app_password)"
+tenant_id = "$(emulator_conf tenant_id)"
+openid_metadata_url = "$(emulator_conf openid_metadata_url)"
+token_url = "$(emulator_conf token_url)"
+allowed_service_urls = ["$(emulator_conf https_base)/"]
+ca_bundle = "$(emulator_conf ca_file)"
+TOML
+}
+drive() {  # drive JSON: sends through the emulator's driver, prints its answer
+    curl -sf -X POST -H 'Content-Type: application/json' --data "$1" "$(emulator_conf control_base)/control/driver/send"
+}

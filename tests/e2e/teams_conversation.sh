@@ -8,8 +8,7 @@ source "$(dirname "$0")/lib.bash"
 EMU="$T/emulator"
 bash "$SRC/tests/emulators/teams/start.sh" "$EMU" > /dev/null
 trap 'bash "$SRC/tests/emulators/teams/stop.sh" "$EMU" >/dev/null 2>&1 || true; kill $SERVE_PID 2>/dev/null || true; rm -rf "$T"' EXIT
-conf() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$EMU/emulator.json" "$1"; }
-CONTROL=$(conf control_base)
+CONTROL=$(emulator_conf control_base)
 
 cat > "$T/organisation.toml" <<'TOML'
 name = "Testkommune"
@@ -52,31 +51,12 @@ database = "$DB"
 listen = "127.0.0.1"
 port = 0
 
-[teams]
-enabled = true
-app_id = "$(conf app_id)"
-app_password = "$(conf app_password)"
-tenant_id = "$(conf tenant_id)"
-openid_metadata_url = "$(conf openid_metadata_url)"
-token_url = "$(conf token_url)"
-allowed_service_urls = ["$(conf https_base)/"]
-ca_bundle = "$(conf ca_file)"
 TOML
+teams_section >> "$CFG"
 
-"$KV" --config "$CFG" serve > "$T/serve.out" 2> "$T/serve.err" &
-SERVE_PID=$!
-for _ in $(seq 1 200); do
-    PORT=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\).*|\1|p' "$T/serve.out" | head -1)
-    [ -n "$PORT" ] && break
-    kill -0 $SERVE_PID 2>/dev/null || { cat "$T/serve.err" >&2; fail "serve did not start"; }
-    sleep 0.05
-done
-[ -n "$PORT" ] || fail "serve did not print its port"
+start_serve "$CFG"
 BOT="http://127.0.0.1:$PORT/api/messages"
 
-drive() {  # drive JSON: sends through the emulator's driver, prints its answer
-    curl -sf -X POST -H 'Content-Type: application/json' --data "$1" "$CONTROL/control/driver/send"
-}
 status_of() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])["attempts"][-1]["status"])' "$1"; }
 sent_texts() {  # every activity the bot POSTed to the connector, as text, one per line
     curl -sf "$CONTROL/control/connector/requests" | python3 -c '
