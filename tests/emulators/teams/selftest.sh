@@ -131,7 +131,7 @@ answer=$(curl -sS "$control/control/driver/send" -d "{\"bot_url\":\"$bot_url\",\
 expect "fault no_header sends no Authorization" "$(sed -n 2p "$dir/bot.log" | field .auth)" "null"
 expect "invoke template" "$(sed -n 2p "$dir/bot.log" | field .body.name)" "adaptiveCard/action"
 for f in none scheme_basic bad_json wrong_iss no_kid non_rsa_key alg_none alg_hs256 alg_ps256 alg_es256 \
-    other_key tampered_payload tampered_header expired nbf_future skew_299 wrong_aud no_aud \
+    other_key tampered_payload tampered_header expired nbf_future skew_290 wrong_aud no_aud \
     aud_botframework wrong_endorsement no_serviceurl wrong_serviceurl emulator_issuer no_exp; do
     a=$(curl -sS "$control/control/driver/token" -d "{\"fault\":\"$f\"}" | field .authorization)
     [ -n "$a" ] || fail "no token for fault $f"
