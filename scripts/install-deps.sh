@@ -13,14 +13,15 @@ packages=(
   # email: MIME (GMime 3), SMTP (libcurl); tests: a real Dovecot IMAP, a loopback SMTP server
   libgmime-3.0-dev libcurl4-openssl-dev dovecot-imapd python3-aiosmtpd
 )
-# the Teams app package: zip (libzip), and its test: unzip, JSON schema validation
-packages+=(libzip-dev zip unzip python3-jsonschema)
+# the Teams app package: zip (libzip), icons (zlib), and its test: unzip, JSON schema validation
+packages+=(libzip-dev zlib1g-dev zip unzip python3-jsonschema)
 # Node.js runs the Teams channel emulator and Microsoft's validator in the differential test.
 # Node from NodeSource bundles npm (and conflicts with Debian's npm): only ask for npm if absent.
 packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
-# Headless Chromium renders the Teams cards to PNG in the card test (tests/teams/cards).
-packages+=(chromium)
+# Headless Chromium renders the Teams cards to PNG in the card test (tests/teams/cards); with
+# --no-install-recommends it brings no font, and a fresh machine has none.
+packages+=(chromium fonts-dejavu-core)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,5 +1,7 @@
 #include "daemon/config/csv_reader.hpp"
 
+#include <algorithm>
+
 namespace kv::daemon {
 namespace {
 
@@ -92,6 +94,41 @@ std::string trim_field(std::string_view s) {
         s.remove_suffix(1);
     }
     return std::string(s);
+}
+
+std::string ascii_lower(std::string s) {
+    for (char& c : s) {
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+        }
+    }
+    return s;
+}
+
+csv_columns map_csv_header(const csv_record& header, const std::vector<std::string_view>& required,
+                           const std::vector<std::string_view>& optional) {
+    csv_columns out;
+    if (!header.error.empty()) {
+        out.problems.push_back(header.error);
+    }
+    const auto named = [](const std::vector<std::string_view>& names, const std::string& name) {
+        return std::find(names.begin(), names.end(), name) != names.end();
+    };
+    for (std::size_t c = 0; c < header.fields.size(); ++c) {
+        const std::string name = ascii_lower(trim_field(header.fields[c]));
+        if (!named(required, name) && !named(optional, name)) {
+            continue;
+        }
+        if (!out.column_of.emplace(name, c).second) {
+            out.problems.push_back("column '" + name + "' appears twice");
+        }
+    }
+    for (const auto name : required) {
+        if (!out.column_of.contains(std::string(name))) {
+            out.problems.push_back("missing column '" + std::string(name) + "'");
+        }
+    }
+    return out;
 }
 
 }  // namespace kv::daemon

@@ -11,15 +11,6 @@
 namespace kv::daemon {
 namespace {
 
-std::string lower(std::string s) {
-    for (char& c : s) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return s;
-}
-
 const std::vector<std::string_view> required_columns{"email", "name", "unit", "role"};
 const std::vector<std::string_view> optional_columns{"language", "channel"};
 
@@ -44,24 +35,9 @@ people_csv_result parse_people_csv(std::string_view text,
     }
 
     const csv_record& header = records.front();
-    std::map<std::string, std::size_t> column_of;
-    if (!header.error.empty()) {
-        errors.push_back({header.row, "", header.error});
-    }
-    for (std::size_t c = 0; c < header.fields.size(); ++c) {
-        const std::string name = lower(trim_field(header.fields[c]));
-        if (!detail::contains(required_columns, name) &&
-            !detail::contains(optional_columns, name)) {
-            continue;
-        }
-        if (!column_of.emplace(name, c).second) {
-            errors.push_back({header.row, "", "column '" + name + "' appears twice"});
-        }
-    }
-    for (auto name : required_columns) {
-        if (!column_of.contains(std::string(name))) {
-            errors.push_back({header.row, "", "missing column '" + std::string(name) + "'"});
-        }
+    auto [column_of, problems] = map_csv_header(header, required_columns, optional_columns);
+    for (auto& problem : problems) {
+        errors.push_back({header.row, "", std::move(problem)});
     }
     if (!errors.empty()) {
         return result;
@@ -129,20 +105,20 @@ people_csv_result parse_people_csv(std::string_view text,
             }
         }
         if (auto role = required("role")) {
-            p.role = lower(*role);
+            p.role = ascii_lower(*role);
             if (!detail::contains(detail::person_roles(), p.role)) {
                 error("role", detail::one_of_message(detail::person_roles()));
             }
         }
         if (auto lang = value("language"); lang && !lang->empty()) {
-            if (auto parsed = bot::parse_language(lower(*lang))) {
+            if (auto parsed = bot::parse_language(ascii_lower(*lang))) {
                 p.lang = *parsed;
             } else {
                 error("language", R"(must be one of "nb", "en")");
             }
         }
         if (auto channel = value("channel"); channel && !channel->empty()) {
-            if (auto parsed = bot::parse_channel(lower(*channel))) {
+            if (auto parsed = bot::parse_channel(ascii_lower(*channel))) {
                 p.preferred = *parsed;
             } else {
                 error("channel", R"(must be one of "console", "teams", "email")");

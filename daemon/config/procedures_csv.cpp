@@ -19,15 +19,6 @@ const std::vector<std::string_view> optional_columns{"area", "subgroup", "versio
 constexpr int max_interval_months = 12;  // reviewed at least once a year
 constexpr std::size_t max_id_length = 64;
 
-std::string lower(std::string s) {
-    for (char& c : s) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return s;
-}
-
 bool is_id_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
            c == '_' || c == '.' || c == '/';
@@ -79,24 +70,9 @@ procedures_csv_result parse_procedures_csv(std::string_view text,
     }
 
     const csv_record& header = records.front();
-    std::map<std::string, std::size_t> column_of;
-    if (!header.error.empty()) {
-        errors.push_back({header.row, "", header.error});
-    }
-    for (std::size_t c = 0; c < header.fields.size(); ++c) {
-        const std::string name = lower(trim_field(header.fields[c]));
-        if (!detail::contains(required_columns, name) &&
-            !detail::contains(optional_columns, name)) {
-            continue;
-        }
-        if (!column_of.emplace(name, c).second) {
-            errors.push_back({header.row, "", "column '" + name + "' appears twice"});
-        }
-    }
-    for (auto name : required_columns) {
-        if (!column_of.contains(std::string(name))) {
-            errors.push_back({header.row, "", "missing column '" + std::string(name) + "'"});
-        }
+    auto [column_of, problems] = map_csv_header(header, required_columns, optional_columns);
+    for (auto& problem : problems) {
+        errors.push_back({header.row, "", std::move(problem)});
     }
     if (!errors.empty()) {
         return result;

@@ -80,45 +80,35 @@ void teams_store::upsert_reference(const teams::conversation_reference& ref,
         .run();
 }
 
-std::optional<teams::conversation_reference> teams_store::personal_reference(
-    const std::string& email) {
+std::optional<teams::conversation_reference> teams_store::first_reference(std::string_view where,
+                                                                          const std::string& key) {
     auto& s = db_.cached(std::string("SELECT ") + std::string(reference_columns) +
-                         " FROM teams_references WHERE person_email = ? AND "
-                         "conversation_type = 'personal' AND dead = 0 "
-                         "ORDER BY updated_at DESC LIMIT 1");
-    s.bind_all(email);
+                         " FROM teams_references " + std::string(where));
+    s.bind_all(key);
     if (!s.step()) {
         return std::nullopt;
     }
     auto r = read_reference(s);
     s.reset();
     return r;
+}
+
+std::optional<teams::conversation_reference> teams_store::personal_reference(
+    const std::string& email) {
+    return first_reference(
+        "WHERE person_email = ? AND conversation_type = 'personal' AND dead = 0 "
+        "ORDER BY updated_at DESC LIMIT 1",
+        email);
 }
 
 std::optional<teams::conversation_reference> teams_store::reference(
     const std::string& conversation_id) {
-    auto& s = db_.cached(std::string("SELECT ") + std::string(reference_columns) +
-                         " FROM teams_references WHERE conversation_id = ? AND dead = 0");
-    s.bind_all(conversation_id);
-    if (!s.step()) {
-        return std::nullopt;
-    }
-    auto r = read_reference(s);
-    s.reset();
-    return r;
+    return first_reference("WHERE conversation_id = ? AND dead = 0", conversation_id);
 }
 
 std::optional<teams::conversation_reference> teams_store::any_reference(const std::string& email) {
-    auto& s = db_.cached(std::string("SELECT ") + std::string(reference_columns) +
-                         " FROM teams_references WHERE person_email = ? AND user_id <> '' "
-                         "ORDER BY dead, updated_at DESC LIMIT 1");
-    s.bind_all(email);
-    if (!s.step()) {
-        return std::nullopt;
-    }
-    auto r = read_reference(s);
-    s.reset();
-    return r;
+    return first_reference(
+        "WHERE person_email = ? AND user_id <> '' ORDER BY dead, updated_at DESC LIMIT 1", email);
 }
 
 void teams_store::mark_dead(const std::string& conversation_id) {

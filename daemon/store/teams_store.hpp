@@ -7,6 +7,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "adapters/teams/activity.hpp"
@@ -53,6 +54,10 @@ class teams_store {
     std::vector<teams_sent_card> sent_cards_for_subject(const std::string& subject_key);
 
   private:
+    // The first row of teams_references that `where` (with one `?` for `key`) selects.
+    std::optional<teams::conversation_reference> first_reference(std::string_view where,
+                                                                 const std::string& key);
+
     database& db_;
 };
 

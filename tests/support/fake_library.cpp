@@ -1,6 +1,9 @@
 #include "tests/support/fake_library.hpp"
 
+#include "tests/support/fake_ports.hpp"
+
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 namespace kv::test {
@@ -123,6 +126,21 @@ std::vector<bot::reading_entry> fake_library::reading_status(
     std::sort(out.begin(), out.end(),
               [](const auto& a, const auto& b) { return a.email < b.email; });
     return out;
+}
+
+bot::procedure fall_procedure() {
+    using namespace std::chrono;
+    bot::procedure p;
+    p.id = "HO-PR-012";
+    p.title = "Forebygging av fall";
+    p.unit_id = "sykehjem";
+    p.owner_email = at_vik("leder.sol");
+    p.revision_owner_email = at_vik("kari");
+    p.version = "1.3";
+    p.last_reviewed = year{2025} / December / 1;
+    p.interval_months = 12;
+    p.url = "https://vik.kommune.no/dok/HO-PR-012";
+    return p;
 }
 
 }  // namespace kv::test

@@ -13,6 +13,10 @@
 
 namespace kv::test {
 
+// Solsiden sykehjem's fall procedure in the small municipality: owned by its leader, reviewed by
+// Kari, last reviewed 1 December 2025 (so due Tuesday 1 December 2026), version 1.3.
+bot::procedure fall_procedure();
+
 class fake_library final : public bot::library {
   public:
     // Adds or replaces a procedure by id.

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/fake_library.hpp"
 #include "tests/support/fake_ports.hpp"
 
 namespace {
@@ -19,20 +20,7 @@ using kv::test::has;
 using kv::test::monday_morning;
 using kv::test::small_municipality;
 
-// Solsiden sykehjem's fall procedure: owned by its leader, reviewed by Kari.
-kv::bot::procedure fall_procedure() {
-    kv::bot::procedure p;
-    p.id = "HO-PR-012";
-    p.title = "Forebygging av fall";
-    p.unit_id = "sykehjem";
-    p.owner_email = at_vik("leder.sol");
-    p.revision_owner_email = at_vik("kari");
-    p.version = "1.3";
-    p.last_reviewed = year{2025} / December / 1;
-    p.interval_months = 12;
-    p.url = "https://vik.kommune.no/dok/HO-PR-012";
-    return p;
-}
+using kv::test::fall_procedure;
 
 bot_harness library_harness() {
     bot_harness h{small_municipality(), monday_morning};

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/fake_library.hpp"
 #include "tests/support/fake_ports.hpp"
 
 namespace {
@@ -17,17 +18,7 @@ using kv::test::has;
 using kv::test::monday_morning;
 using kv::test::small_municipality;
 
-kv::bot::procedure fall_procedure() {
-    kv::bot::procedure p;
-    p.id = "HO-PR-012";
-    p.title = "Forebygging av fall";
-    p.unit_id = "sykehjem";
-    p.owner_email = at_vik("leder.sol");
-    p.revision_owner_email = at_vik("kari");
-    p.version = "1.3";
-    p.last_reviewed = year{2025} / December / 1;
-    return p;
-}
+using kv::test::fall_procedure;
 
 bot_harness library_harness() {
     bot_harness h{small_municipality(), monday_morning};

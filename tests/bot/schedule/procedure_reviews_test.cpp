@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/fake_library.hpp"
 #include "tests/support/fake_ports.hpp"
 
 namespace {
@@ -15,19 +16,7 @@ using kv::bot::procedure_review_reminders;
 using kv::test::at_vik;
 using kv::test::small_municipality;
 
-// Reviewed 1 December 2025, so due Tuesday 1 December 2026. Owned by Solsiden's leader,
-// reviewed by Kari; the owner's superior is the head of Helse og omsorg.
-kv::bot::procedure fall_procedure() {
-    kv::bot::procedure p;
-    p.id = "HO-PR-012";
-    p.title = "Forebygging av fall";
-    p.unit_id = "sykehjem";
-    p.owner_email = at_vik("leder.sol");
-    p.revision_owner_email = at_vik("kari");
-    p.version = "1.3";
-    p.last_reviewed = year{2025} / December / 1;
-    return p;
-}
+using kv::test::fall_procedure;
 
 sys_seconds utc(int y, unsigned m, unsigned d, int h, int min = 0) {
     return sys_days{year{y} / month{m} / day{d}} + hours{h} + minutes{min};
