@@ -70,7 +70,7 @@ expect_contains "$err" "$ro_db" "the read-only error names the file"
 # Two processes filing at the same time on the same database.
 file_many() {
     for i in $(seq 1 15); do
-        printf 'avvik: Feil nøkkel til medisinrommet nummer %s i dag kl 08:00\ningen\n1\n' "$i"
+        printf 'avvik: Feil nøkkel til medisinrommet nummer %s i går kl 08:00\ningen\n1\n' "$i"
     done | chat "$1" > "$T/$2.out"
 }
 file_many kari.nordmann@eksempel.kommune.no a & pa=$!

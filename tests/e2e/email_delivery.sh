@@ -64,7 +64,7 @@ print(m.get_body(preferencelist=("plain",)).get_content())
 PY
 }
 
-printf 'avvik: Beboer skled på badet i dag kl 08:00, særlig glatt gulv ved døra\ningen\n1\n' | chat $KARI > /dev/null
+printf 'avvik: Beboer skled på badet i går kl 08:00, særlig glatt gulv ved døra\ningen\n1\n' | chat $KARI > /dev/null
 wait_mail 1 || fail "no mail reached the SMTP server: $(cat "$T/serve.err")"
 mail=$(show_mail "$(ls "$T"/smtp/mail/*.eml | head -1)")
 expect_contains "$mail" "Subject: Ny sak AV-$YEAR-0001" "the leader's mail has the case id in the subject"
@@ -84,7 +84,7 @@ code=$(curl -s -o "$T/page.html" -w '%{http_code}' -X POST --data "confirm=$CONF
     && ok "the case is received" || fail "not received"
 
 stop_smtp
-printf 'avvik: Det lekker vann fra taket på vaskerommet i dag kl 07:00\n1\ningen\n1\n' | chat $KARI > /dev/null
+printf 'avvik: Det lekker vann fra taket på vaskerommet i går kl 07:00\n1\ningen\n1\n' | chat $KARI > /dev/null
 [ "$(sql "select count(*) from cases where human_id = 'AV-$YEAR-0002'")" = 1 ] && ok "a second case is filed while the mail server is down" || fail "second filing"
 waiting="select count(*) from outbox where recipient_email = '$PER' and channel = 'email' and state = 'pending' and attempts >= 1 and body like '%AV-$YEAR-0002%'"
 for _ in $(seq 1 100); do [ "$(sql "$waiting")" = 1 ] && break; sleep 0.1; done
@@ -108,7 +108,7 @@ out=$("$KV" --config "$CFG" mail ingest < "$T/bounce.eml")
 expect_contains "$out" "\"outcome\":\"ignored_bounce\"" "mail ingest reads the DSN as a bounce"
 expect_contains "$out" "address marked failing: $PER (5.1.1)" "and marks the leader's address as failing"
 mails_before=$(ls "$T"/smtp/mail/*.eml | wc -l)
-printf 'avvik: Brannalarmen gikk uten grunn på avdeling B i dag kl 06:00\n1\ningen\n1\n' | chat $KARI > /dev/null
+printf 'avvik: Brannalarmen gikk uten grunn på avdeling B i går kl 06:00\n1\ningen\n1\n' | chat $KARI > /dev/null
 rerouted="select count(*) from outbox where recipient_email = '$PER' and channel = 'console' and state = 'pending' and body like '%AV-$YEAR-0003%'"
 for _ in $(seq 1 100); do [ "$(sql "$rerouted")" = 1 ] && break; sleep 0.1; done
 [ "$(sql "$rerouted")" = 1 ] && ok "the notification to the bounced address is handed to the console channel" \

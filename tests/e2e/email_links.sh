@@ -17,7 +17,7 @@ outbox_dir = "$T/outbox"
 TOML
 export KV_E2E_LINK_SECRET=$SECRET
 
-printf 'avvik: Beboer skled på badet i dag kl 08:00, særlig glatt gulv ved døra\ningen\n1\n' | chat $KARI > /dev/null
+printf 'avvik: Beboer skled på badet i går kl 08:00, særlig glatt gulv ved døra\ningen\n1\n' | chat $KARI > /dev/null
 [ "$(sql "select state from cases where human_id = '$ID'")" = ny ] && ok "a case is filed" || fail "filing"
 
 # A link as the email sender stores it: the grant under a nonce, and the token signing it.
@@ -48,7 +48,7 @@ for i in 1 2; do
 done
 page=$(cat "$T/page.html")
 expect_contains "$page" "Motta – $ID" "the page says what will happen to which case"
-expect_contains "$page" "Beboer skled på badet i dag kl 08:00, særlig glatt gulv ved døra" "the page shows the case in Norwegian, æøå intact"
+expect_contains "$page" "Beboer skled på badet i går kl 08:00, særlig glatt gulv ved døra" "the page shows the case in Norwegian, æøå intact"
 expect_contains "$page" "Ingenting skjer før du trykker på knappen" "the page says nothing happens before the button"
 expect_contains "$page" '<form method="post">' "the page has one form that posts"
 expect_contains "$(cat "$T/headers.txt")" "Cache-Control: no-store" "the page is not cached"

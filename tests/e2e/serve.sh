@@ -19,7 +19,7 @@ health=$(curl -sf "http://127.0.0.1:$PORT/healthz") || fail "GET /healthz failed
 python3 -c 'import json,sys; h=json.loads(sys.argv[1]); assert h["store"]=="ok" and h["status"]=="ok" and "pending" in h["outbox_depth"] and h["version"], h' "$health" \
     && ok "/healthz reports version, store ok and the outbox depth" || fail "healthz: $health"
 
-printf 'avvik: Beboer fikk feil medisin i dag kl 08:00\ningen\n1\n' | chat kari.nordmann@eksempel.kommune.no > /dev/null
+printf 'avvik: Beboer fikk feil medisin i går kl 08:00\ningen\n1\n' | chat kari.nordmann@eksempel.kommune.no > /dev/null
 metrics=$(curl -sf "http://127.0.0.1:$PORT/metrics") || fail "GET /metrics failed"
 expect_contains "$metrics" "# TYPE kv_outbox_pending gauge" "/metrics is in the Prometheus text format"
 expect_contains "$metrics" "kv_outbox_pending 2" "/metrics counts the two notifications waiting for the leader and deputy"

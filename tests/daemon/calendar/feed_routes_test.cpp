@@ -316,7 +316,7 @@ TEST_CASE("a leader's feed shows when a new case in their unit must be received"
     int n = 0;
     std::vector<kv::bot::message> replies;
     for (const std::string line :
-         {"avvik: Beboer skled på badet i dag kl 08:00, glatt gulv ved døra", "ingen", "1"}) {
+         {"avvik: Beboer skled på badet i går kl 08:00, glatt gulv ved døra", "ingen", "1"}) {
         kv::bot::inbound_event ev;
         ev.sender_email = kari;
         ev.via = kv::bot::channel::console;
