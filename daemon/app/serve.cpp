@@ -33,6 +33,9 @@ int run_serve(app& a) {
     net::io_context ioc;
     // SQLite blocks on fsync: all store work runs on this one thread, never on the I/O loop.
     net::thread_pool store_thread(1);
+    // Checking and parsing requests (a signature per Teams activity) runs here, never behind a
+    // commit on the store thread.
+    net::thread_pool request_threads(2);
 
     metrics_registry metrics;
     declare_daemon_metrics(metrics);
@@ -99,8 +102,8 @@ int run_serve(app& a) {
     hs.body_limit = a.cfg.http.body_limit;
     std::unique_ptr<http_server> server;
     try {
-        server = std::make_unique<http_server>(ioc.get_executor(), store_thread.get_executor(), hs,
-                                               routes);
+        server = std::make_unique<http_server>(ioc.get_executor(), store_thread.get_executor(),
+                                               request_threads.get_executor(), hs, routes);
     } catch (const std::exception& e) {
         std::cerr << "error: cannot listen on " << hs.address << ":" << hs.port << ": " << e.what()
                   << "\n";

@@ -184,9 +184,11 @@ struct detail::http_server_state {
     };
 
     http_server_state(net::any_io_executor io, net::any_io_executor handlers,
-                      http_server_settings s, const router& r)
+                      net::any_io_executor concurrent_handlers, http_server_settings s,
+                      const router& r)
         : strand(net::make_strand(io)),
           handler_executor(std::move(handlers)),
+          concurrent_executor(std::move(concurrent_handlers)),
           settings(std::move(s)),
           routes(r),
           acceptor(executor_type{strand}),
@@ -216,6 +218,7 @@ struct detail::http_server_state {
 
     net::strand<net::any_io_executor> strand;
     const net::any_io_executor handler_executor;
+    const net::any_io_executor concurrent_executor;
     const http_server_settings settings;
     const router& routes;
     std::uint16_t port = 0;
@@ -287,9 +290,13 @@ net::awaitable<void> serve(state::registration reg, stream_type stream) {
         auto request = parser.release();
         const auto version = request.version();
         const bool wants_keep_alive = request.keep_alive();
-        auto [failure, answer] = co_await net::co_spawn(
-            server.handler_executor, call_router(server.routes, to_request(std::move(request))),
-            net::as_tuple(net::use_awaitable));
+        auto plain = to_request(std::move(request));
+        const auto& handlers = server.routes.concurrent(plain.method, plain.path)
+                                   ? server.concurrent_executor
+                                   : server.handler_executor;
+        auto [failure, answer] =
+            co_await net::co_spawn(handlers, call_router(server.routes, std::move(plain)),
+                                   net::as_tuple(net::use_awaitable));
         if (failure) {
             log_exception("routing a request", failure);
             answer = text_response(500, "internal server error\n");
@@ -350,9 +357,15 @@ net::awaitable<void> accept_loop(std::shared_ptr<state> server) {
 }  // namespace
 
 http_server::http_server(net::any_io_executor io_executor, net::any_io_executor handler_executor,
-                         http_server_settings settings, const router& routes)
+                         net::any_io_executor concurrent_executor, http_server_settings settings,
+                         const router& routes)
     : state_(std::make_shared<detail::http_server_state>(
-          std::move(io_executor), std::move(handler_executor), std::move(settings), routes)) {}
+          std::move(io_executor), std::move(handler_executor), std::move(concurrent_executor),
+          std::move(settings), routes)) {}
+
+http_server::http_server(net::any_io_executor io_executor, net::any_io_executor handler_executor,
+                         http_server_settings settings, const router& routes)
+    : http_server(io_executor, handler_executor, handler_executor, std::move(settings), routes) {}
 
 http_server::http_server(net::any_io_executor io_executor, http_server_settings settings,
                          const router& routes)

@@ -31,8 +31,9 @@ struct http_server_settings {
 
 // Serves HTTP/1.1 on one TCP address with keep-alive, one coroutine per connection. Requests go
 // to the router's handlers as plain http_request values; handlers run on `handler_executor`
-// (give it a thread pool when handlers block, e.g. on the store) and their responses are
-// written back on the connection's own executor.
+// (give it a thread pool when handlers block, e.g. on the store), those of `concurrent` routes
+// on `concurrent_executor` (a pool of request threads, so that checking a request never waits
+// behind a commit), and their responses are written back on the connection's own executor.
 // Owns the listening socket and its connections. The router and the executors must outlive it,
 // and it must outlive the completion of run().
 // Thread-safety: port() and stop() may be called from any thread; run() once.
@@ -43,6 +44,11 @@ class http_server {
   public:
     // Opens and binds the listening socket on `io_executor`. Throws boost::system::system_error
     // when the address is not a literal or cannot be bound.
+    http_server(boost::asio::any_io_executor io_executor,
+                boost::asio::any_io_executor handler_executor,
+                boost::asio::any_io_executor concurrent_executor, http_server_settings settings,
+                const router& routes);
+    // Runs concurrent routes on `handler_executor` too.
     http_server(boost::asio::any_io_executor io_executor,
                 boost::asio::any_io_executor handler_executor, http_server_settings settings,
                 const router& routes);

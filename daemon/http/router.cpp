@@ -59,25 +59,33 @@ std::vector<route> checked(std::vector<route> routes) {
 
 router::router(std::vector<route> routes) : routes_(checked(std::move(routes))) {}
 
-http_response router::handle(http_request request) const {
-    const route* chosen = nullptr;
-    std::string_view param;
-    std::vector<std::string_view> allowed;
+router::selection router::select(std::string_view method, std::string_view path) const {
+    selection s;
     for (const auto& r : routes_) {
-        const auto matched = match(r.path, request.path);
+        const auto matched = match(r.path, path);
         if (!matched) {
             continue;
         }
-        if (std::find(allowed.begin(), allowed.end(), r.method) == allowed.end()) {
-            allowed.push_back(r.method);
+        if (std::find(s.allowed.begin(), s.allowed.end(), r.method) == s.allowed.end()) {
+            s.allowed.push_back(r.method);
         }
         // An exact path wins over a pattern that also matches, whatever their order.
-        if (r.method == request.method &&
-            (chosen == nullptr || (is_pattern(*chosen) && !is_pattern(r)))) {
-            chosen = &r;
-            param = *matched;
+        if (r.method == method &&
+            (s.chosen == nullptr || (is_pattern(*s.chosen) && !is_pattern(r)))) {
+            s.chosen = &r;
+            s.param = *matched;
         }
     }
+    return s;
+}
+
+bool router::concurrent(std::string_view method, std::string_view path) const {
+    const auto* chosen = select(method, path).chosen;
+    return chosen != nullptr && chosen->concurrent;
+}
+
+http_response router::handle(http_request request) const {
+    const auto [chosen, param, allowed] = select(request.method, request.path);
     if (chosen == nullptr) {
         if (allowed.empty()) {
             return text_response(404, "not found\n");

@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "daemon/http/http_types.hpp"
@@ -18,6 +19,9 @@ struct route {
     std::string method;
     std::string path;
     http_handler handler;
+    // True when the handler is thread-safe and uses nothing bound to one thread (such as the
+    // store): the server may then run it on its pool of request threads, several at once.
+    bool concurrent = false;
 };
 
 // Dispatches requests through one const table of routes. It owns the table and copies of the
@@ -36,7 +40,18 @@ class router {
     // or 500 described above.
     http_response handle(http_request request) const;
 
+    // Whether the route handle() would choose for this method and path is `concurrent`; false
+    // when none matches.
+    bool concurrent(std::string_view method, std::string_view path) const;
+
   private:
+    struct selection {
+        const route* chosen = nullptr;
+        std::string_view param;
+        std::vector<std::string_view> allowed;  // the methods of the routes the path matches
+    };
+    selection select(std::string_view method, std::string_view path) const;
+
     const std::vector<route> routes_;
 };
 

@@ -23,7 +23,8 @@ bool blank(std::string_view s) {
 
 route teams_messages_route(teams_endpoint_hooks hooks, std::size_t body_limit) {
     auto h = std::make_shared<const teams_endpoint_hooks>(std::move(hooks));
-    return {"POST", "/api/messages", [h, body_limit](const http_request& req) -> http_response {
+    return {"POST", "/api/messages",
+            [h, body_limit](const http_request& req) -> http_response {
                 if (req.body.size() > body_limit) {
                     return empty(413);
                 }
@@ -69,7 +70,8 @@ route teams_messages_route(teams_endpoint_hooks hooks, std::size_t body_limit) {
                         h->enqueue(std::move(a));
                         return empty(200);
                 }
-            }};
+            },
+            true};
 }
 
 }  // namespace kv::daemon

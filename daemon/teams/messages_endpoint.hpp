@@ -25,13 +25,15 @@ struct teams_endpoint_hooks {
     // block on the network; may throw (the request is then answered 500 and Teams redelivers).
     std::function<void(teams::inbound_activity)> enqueue;
     // Handles an authenticated card action (card_action, card_refresh, legacy_invoke) durably and
-    // returns the invoke response body (teams::invoke_*_response). Called on the handler thread.
+    // returns the invoke response body (teams::invoke_*_response); may block until committed.
     std::function<std::string(const teams::inbound_activity&)> invoke;
 };
 
 inline constexpr std::size_t teams_body_limit = 256 * 1024;  // the Bot Service's own cap (5.3)
 
-// The route for POST /api/messages. The router answers other methods with 405.
+// The route for POST /api/messages, `concurrent`: the hooks must be thread-safe, and the
+// authentication and parsing run on the server's request threads, off the store thread. The
+// router answers other methods with 405.
 route teams_messages_route(teams_endpoint_hooks hooks, std::size_t body_limit = teams_body_limit);
 
 }  // namespace kv::daemon

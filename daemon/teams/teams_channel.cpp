@@ -1,5 +1,7 @@
 #include "daemon/teams/teams_channel.hpp"
 
+#include <future>
+
 #include <boost/asio/post.hpp>
 
 #include "adapters/teams/card.hpp"
@@ -356,7 +358,17 @@ teams_endpoint_hooks teams_hooks(teams_channel& channel,
     h.enqueue = [&channel, store_executor](teams::inbound_activity a) {
         boost::asio::post(store_executor, [&channel, act = std::move(a)] { channel.handle(act); });
     };
-    h.invoke = [&channel](const teams::inbound_activity& a) { return channel.invoke(a); };
+    // The request thread waits for the store thread: the invoke response is the card after the
+    // commit. The server answers every request in flight before the store thread is joined.
+    h.invoke = [&channel, store_executor](const teams::inbound_activity& a) {
+        if (store_executor.running_in_this_thread()) {
+            return channel.invoke(a);
+        }
+        std::packaged_task<std::string()> task([&channel, &a] { return channel.invoke(a); });
+        auto answer = task.get_future();
+        boost::asio::post(store_executor, [&task] { task(); });
+        return answer.get();
+    };
     return h;
 }
 

@@ -93,7 +93,8 @@ class teams_channel {
 };
 
 // The hooks of POST /api/messages over `channel`: activities are handed to `store_executor`
-// to be handled after the 200; invokes are handled on the calling (store) thread.
+// to be handled after the 200; invokes are handled on the store thread while the calling
+// request thread waits for the answer.
 teams_endpoint_hooks teams_hooks(teams_channel& channel,
                                  boost::asio::thread_pool::executor_type store_executor);
 

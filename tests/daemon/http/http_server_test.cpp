@@ -109,8 +109,8 @@ class loopback {
 
     void start(http_server_settings settings) {
         server_.reset();
-        server_.emplace(io_.get_executor(), handler_pool_.get_executor(), std::move(settings),
-                        routes_);
+        server_.emplace(io_.get_executor(), handler_pool_.get_executor(),
+                        concurrent_pool_.get_executor(), std::move(settings), routes_);
     }
 
     std::uint16_t port() const { return server_->port(); }
@@ -180,6 +180,14 @@ class loopback {
                       slow_release_future_.wait();
                       return text_response(200, "slow done\n");
                   }},
+            route{"GET", "/quick",
+                  [this](const http_request&) {
+                      return text_response(200,
+                                           handler_pool_.get_executor().running_in_this_thread()
+                                               ? "on the handler thread\n"
+                                               : "on a request thread\n");
+                  },
+                  true},
         }};
     }
 
@@ -190,6 +198,7 @@ class loopback {
     bool slow_released_ = false;
     router routes_ = make_routes();
     net::thread_pool handler_pool_{1};
+    net::thread_pool concurrent_pool_{1};
     std::optional<http_server> server_;
 };
 
@@ -376,6 +385,45 @@ TEST_CASE_METHOD(loopback, "stop lets a request in flight finish, then run retur
         CHECK_FALSE(response.keep_alive());
         const auto closed = co_await read_after_close(stream, buffer);
         CHECK(closed == http::error::end_of_stream);
+    });
+}
+
+TEST_CASE_METHOD(loopback,
+                 "a concurrent route is answered while the handler thread is busy; others wait",
+                 "[http]") {
+    run_with_client([&]() -> net::awaitable<void> {
+        auto held = co_await connect_to(port());
+        beast::flat_buffer held_buffer;
+        held.expires_after(client_timeout);
+        co_await http::async_write(held, make_request(http::verb::get, "/slow"),
+                                   net::use_awaitable);
+        co_await slow_entered_.async_wait(net::as_tuple(net::use_awaitable));
+        REQUIRE(slow_started_);
+
+        auto waiting = co_await connect_to(port());
+        beast::flat_buffer waiting_buffer;
+        waiting.expires_after(client_timeout);
+        co_await http::async_write(waiting, make_request(http::verb::post, "/echo", "x"),
+                                   net::use_awaitable);
+
+        auto quick = co_await connect_to(port());
+        beast::flat_buffer quick_buffer;
+        const auto answered =
+            co_await exchange(quick, quick_buffer, make_request(http::verb::get, "/quick"));
+        CHECK(answered.result_int() == 200);
+        CHECK(answered.body() == "on a request thread\n");
+
+        // /echo is queued behind /slow on the handler thread: nothing has come back yet.
+        net::steady_timer pause{io_, 100ms};
+        co_await pause.async_wait(net::use_awaitable);
+        CHECK(waiting_buffer.size() == 0);
+        CHECK(waiting.socket().available() == 0);
+
+        release_slow();
+        const auto slow = co_await read_response(held, held_buffer);
+        CHECK(slow.body() == "slow done\n");
+        const auto echoed = co_await read_response(waiting, waiting_buffer);
+        CHECK(echoed.body() == "echo:x");
     });
 }
 

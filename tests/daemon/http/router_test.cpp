@@ -87,6 +87,22 @@ TEST_CASE("the router answers by path and method", "[http]") {
           (r.allow ? std::optional<std::string_view>{r.allow} : std::nullopt));
 }
 
+TEST_CASE("the router says whether the route it would choose may run concurrently", "[http]") {
+    auto concurrent_pattern = answering("GET", "/a/*", "answer");
+    concurrent_pattern.concurrent = true;
+    const router routes{{
+        std::move(concurrent_pattern),
+        answering("GET", "/a/special", "special"),
+        answering("POST", "/a/*", "answer-post"),
+    }};
+
+    CHECK(routes.concurrent("GET", "/a/tok"));
+    CHECK_FALSE(routes.concurrent("GET", "/a/special"));  // the exact route is chosen
+    CHECK_FALSE(routes.concurrent("POST", "/a/tok"));
+    CHECK_FALSE(routes.concurrent("DELETE", "/a/tok"));  // 405: no route runs
+    CHECK_FALSE(routes.concurrent("GET", "/nowhere"));
+}
+
 TEST_CASE("a route table with a mistake is rejected when it is built", "[http]") {
     const auto ok = [](const http_request&) { return text_response(200, ""); };
     struct row {
