@@ -1,5 +1,6 @@
 #include "daemon/teams/teams_channel.hpp"
 
+#include <cstddef>
 #include <future>
 
 #include <boost/asio/post.hpp>
@@ -12,6 +13,7 @@
 #include "daemon/log.hpp"
 #include "daemon/store/teams_store.hpp"
 #include "daemon/teams/teams_parts.hpp"
+#include "daemon/teams/waiting_room.hpp"
 
 namespace kv::daemon {
 namespace {
@@ -355,8 +357,19 @@ teams_endpoint_hooks teams_hooks(teams_channel& channel,
                                 std::string_view channel_id) {
         return channel.authenticate(authorization, service_url, channel_id);
     };
-    h.enqueue = [&channel, store_executor](teams::inbound_activity a) {
-        boost::asio::post(store_executor, [&channel, act = std::move(a)] { channel.handle(act); });
+    // Request threads check activities faster than one store thread commits them under
+    // overload; past this many waiting, a request waits for room before it is answered, so
+    // memory stays bounded and the sender slows down instead.
+    auto room = std::make_shared<waiting_room>(activities_waiting_for_the_store);
+    h.enqueue = [&channel, store_executor, room](teams::inbound_activity a) {
+        room->enter();
+        boost::asio::post(store_executor, [&channel, room, act = std::move(a)] {
+            struct leave_room {
+                waiting_room& room;
+                ~leave_room() { room.leave(); }
+            } leave{*room};
+            channel.handle(act);
+        });
     };
     // The request thread waits for the store thread: the invoke response is the card after the
     // commit. The server answers every request in flight before the store thread is joined.

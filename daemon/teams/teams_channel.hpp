@@ -7,6 +7,7 @@
 // bounded time (connector_settings). Failures are logged without content and never throw out.
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -92,8 +93,11 @@ class teams_channel {
     teams::channel_authenticator auth_;
 };
 
+inline constexpr std::ptrdiff_t activities_waiting_for_the_store = 256;
+
 // The hooks of POST /api/messages over `channel`: activities are handed to `store_executor`
-// to be handled after the 200; invokes are handled on the store thread while the calling
+// to be handled after the 200 (while more than activities_waiting_for_the_store wait there,
+// the next request waits for room); invokes are handled on the store thread while the calling
 // request thread waits for the answer.
 teams_endpoint_hooks teams_hooks(teams_channel& channel,
                                  boost::asio::thread_pool::executor_type store_executor);

@@ -48,6 +48,37 @@ function control(path, body) {
     });
 }
 
+function controlGet(path) {
+    return new Promise((resolve, reject) => {
+        http.get(`${emulator.control_base}${path}`, (res) => {
+            let text = "";
+            res.on("data", (d) => { text += d; });
+            res.on("end", () => (res.statusCode === 200 ? resolve(JSON.parse(text))
+                                                          : reject(new Error(text))));
+        }).on("error", reject);
+    });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Waits until the bot has answered into every one of these conversations (a POST of an activity
+// the emulator recorded after `since`), at most `limitMs`; returns how many were not answered.
+// A 200 only says the activity was accepted: the load starts once the bot has met everyone.
+async function awaitAnswers(conversationIds, since, limitMs) {
+    const waiting = new Set(conversationIds);
+    let seq = since;
+    const start = Date.now();
+    while (waiting.size > 0 && Date.now() - start < limitMs) {
+        for (const r of await controlGet(`/control/connector/requests?since=${seq}`)) {
+            seq = Math.max(seq, r.seq);
+            const m = /\/v3\/conversations\/([^/?]+)\/activities/.exec(r.path);
+            if (r.method === "POST" && m) waiting.delete(decodeURIComponent(m[1]));
+        }
+        if (waiting.size > 0) await sleep(200);
+    }
+    return waiting.size;
+}
+
 function peakRss(pid) {
     const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
     const kb = Number(/VmHWM:\s+(\d+)/.exec(status)[1]);
@@ -219,12 +250,17 @@ const ratio = (x) => (Number.isFinite(x) && x > 0 ? `${x.toFixed(2)}x` : "n/a");
     for (const t of targets) {
         // The driver builds each person's activity and sends it once: the bot meets everyone
         // (and links their Teams identity) before the clock runs.
+        const before = (await controlGet("/control/connector/seq")).seq;
+        const meeting = Date.now();
         const sent = await inParallel(people, 8, (i) => control("/control/driver/send", {
             bot_url: t.url.toString(), template: "message",
             params: { text: "hjelp", user: person(i) } }));
         const templates = sent.map((x) => x.activity);
         const refused = sent.filter((x) => x.attempts[x.attempts.length - 1].status !== 200).length;
-        console.error(`${t.name}: met ${people} people (${refused} first messages not answered 200); loading`);
+        const unanswered = await awaitAnswers(templates.map((a) => a.conversation.id), before, 120000);
+        console.error(`${t.name}: met ${people} people in ${f1((Date.now() - meeting) / 1000)} s ` +
+                      `(${refused} first messages not answered 200, ${unanswered} not answered ` +
+                      `in their chat); loading`);
         await fullLoad(t, auth, templates, 1000);  // warm-up
         const full = await fullLoad(t, auth, templates, seconds * 1000);
         const fixed = await fixedLoad(t, auth, templates, fixedRate, seconds * 1000);

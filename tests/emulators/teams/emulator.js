@@ -715,6 +715,7 @@ async function controlHandler(req, res) {
       case 'POST /control/driver/send':
         if (!body.bot_url) return send(res, 400, { error: 'bot_url is required' });
         return send(res, 200, await driverSend(body));
+      case 'GET /control/connector/seq': return send(res, 200, { seq: connector.seq });
       case 'GET /control/connector/requests': {
         const since = Number(url.searchParams.get('since') || 0);
         return send(res, 200, connector.requests.filter((r) => r.seq > since));
