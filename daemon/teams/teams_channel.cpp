@@ -68,9 +68,12 @@ bot::message text_message(std::string text) {
 
 teams_channel::teams_channel(const teams_settings& cfg, store& db, const bot::bot& brain,
                              metrics_registry& metrics, std::function<void()> on_notifications,
-                             group_commit::post_fn post_to_store_thread)
+                             group_commit::post_fn post_to_store_thread,
+                             group_commit::post_fn post_to_lookup_thread)
     : cfg_(cfg),
       db_(db),
+      post_to_store_thread_(post_to_store_thread),
+      post_to_lookup_thread_(std::move(post_to_lookup_thread)),
       commits_(db, std::move(post_to_store_thread), [] { return now_seconds(); }),
       brain_(brain),
       metrics_(metrics),
@@ -92,7 +95,26 @@ void teams_channel::count(const teams::inbound_activity& a) {
     metrics_.increment(metric_names::events_handled, {{"kind", std::string{kind_name(a.kind)}}});
 }
 
-std::optional<std::string> teams_channel::identify(const teams::inbound_activity& a) {
+std::optional<teams::member_info> teams_channel::fetch_member(const teams::inbound_activity& a) {
+    teams::member_info m;
+    const auto r =
+        connector_.get_member(a.reference.service_url, a.reference.conversation_id, a.from.id, m);
+    if (!r.ok()) {
+        return std::nullopt;
+    }
+    return m;
+}
+
+void teams_channel::on_lookup_thread(std::function<void()> f) {
+    if (post_to_lookup_thread_) {
+        post_to_lookup_thread_(std::move(f));
+    } else {
+        f();
+    }
+}
+
+std::optional<std::string> teams_channel::identify(const teams::inbound_activity& a,
+                                                   const fetched_member* fetched, bool may_defer) {
     teams_store ts{db_};
     teams::identity_lookups lookups;
     lookups.linked_email = [&](const std::string& aad) { return ts.linked_email(aad); };
@@ -104,17 +126,26 @@ std::optional<std::string> teams_channel::identify(const teams::inbound_activity
         });
         return active;
     };
+    bool deferred = false;
     lookups.fetch_member = [&]() -> std::optional<teams::member_info> {
-        teams::member_info m;
-        const auto r = connector_.get_member(a.reference.service_url, a.reference.conversation_id,
-                                             a.from.id, m);
-        if (!r.ok()) {
+        if (fetched != nullptr) {
+            return fetched->member;
+        }
+        if (may_defer && post_to_lookup_thread_ && post_to_store_thread_) {
+            deferred = true;
             return std::nullopt;
         }
-        return m;
+        return fetch_member(a);
     };
     const auto who = teams::resolve_identity(a.tenant_id, a.from.aad_object_id, cfg_.tenant_id,
                                              cfg_.allowed_tenants, lookups);
+    if (deferred) {
+        post_to_lookup_thread_([this, a] {
+            auto looked_up = std::make_shared<fetched_member>(fetched_member{fetch_member(a)});
+            post_to_store_thread_([this, a, looked_up] { handle_activity(a, looked_up.get()); });
+        });
+        return std::nullopt;
+    }
     using verdict = teams::identity_result::verdict;
     switch (who.result) {
         case verdict::known:
@@ -130,8 +161,11 @@ std::optional<std::string> teams_channel::identify(const teams::inbound_activity
             log::info(std::string("teams: refused a ") + (who.result == verdict::other_tenant
                                                               ? "person of another tenant"
                                                               : "person not in the organisation"));
-            connector_.send_message(a.reference.service_url, a.reference.conversation_id,
-                                    text_message(teams::refusal_text()), {});
+            on_lookup_thread([this, service = a.reference.service_url,
+                              conversation = a.reference.conversation_id] {
+                connector_.send_message(service, conversation, text_message(teams::refusal_text()),
+                                        {});
+            });
             return std::nullopt;
     }
     return std::nullopt;
@@ -233,12 +267,17 @@ void teams_channel::replace_submitted_form(const teams::inbound_activity& a,
 }
 
 void teams_channel::handle(const teams::inbound_activity& a) {
+    count(a);
+    handle_activity(a, nullptr);
+}
+
+void teams_channel::handle_activity(const teams::inbound_activity& a,
+                                    const fetched_member* fetched) {
     try {
-        count(a);
         switch (a.kind) {
             case teams::activity_kind::installed: {
                 const auto email =
-                    a.reference.is_group ? std::optional<std::string>{""} : identify(a);
+                    a.reference.is_group ? std::optional<std::string>{""} : identify(a, fetched);
                 teams_store{db_}.upsert_reference(a.reference, email.value_or(""), now_seconds());
                 if (email) {
                     connector_.send_message(a.reference.service_url, a.reference.conversation_id,
@@ -251,7 +290,7 @@ void teams_channel::handle(const teams::inbound_activity& a) {
                 return;
             case teams::activity_kind::message:
             case teams::activity_kind::card_submit: {
-                const auto email = identify(a);
+                const auto email = identify(a, fetched, true);
                 if (!email) {
                     return;
                 }

@@ -245,6 +245,36 @@ done
 [ "$(sql "select dead from teams_references where conversation_id = 'a:personal-29:user-2'")" = 1 ] \
     && ok "the blocked conversation is marked dead" || fail "reference not marked dead"
 
+# 6. Someone met for the first time is looked up off the store thread: while the connector takes
+# 3 s to answer the lookup of a stranger, Kari's question is answered; then the stranger is
+# refused politely in their chat, and nothing is stored from them.
+curl -sf -X POST -H 'Content-Type: application/json' \
+    --data '{"id":"29:user-9","name":"Per Utenfor","aadObjectId":"aad-user-9","email":"per.utenfor@annen.example","userPrincipalName":"per.utenfor@annen.example"}' \
+    "$CONTROL/control/connector/users" > /dev/null
+curl -sf -X POST -H 'Content-Type: application/json' \
+    --data '{"method":"GET","path":"/members/29:user-9","delay_ms":3000,"count":1}' \
+    "$CONTROL/control/connector/fault" > /dev/null
+sent_before=$(sent_texts | wc -l)
+started=$(date +%s%N)
+drive "{\"bot_url\":\"$BOT\",\"template\":\"message\",\"params\":{\"user\":{\"id\":\"29:user-9\",\"name\":\"Per Utenfor\",\"aadObjectId\":\"aad-user-9\"},\"text\":\"hei\"}}" > /dev/null
+drive "{\"bot_url\":\"$BOT\",\"template\":\"message\",\"params\":{\"user\":$KARI,\"text\":\"mine saker\"}}" > /dev/null
+answered=""
+for _ in $(seq 1 100); do
+    if sent_texts | tail -n +$((sent_before + 1)) | grep -F "personal-29:user-1" | grep -F -q "AV-$YEAR-0001"; then
+        answered=$(( ($(date +%s%N) - started) / 1000000 ))
+        break
+    fi
+    sleep 0.02
+done
+[ -n "$answered" ] && [ "$answered" -lt 2500 ] \
+    && ok "while a stranger's member lookup waits 3 s, Kari's question is answered (${answered} ms)" \
+    || fail "Kari waited behind the lookup: ${answered:-no answer} ms"
+wait_for "finner deg ikke" && ok "the stranger is refused politely in their chat" \
+    || { tail -5 "$T/serve.err" >&2; fail "no refusal for the stranger"; }
+[ "$(sql "select count(*) from teams_identities where aad_object_id = 'aad-user-9'")" = 0 ] \
+    && [ "$(sql "select count(*) from teams_references where conversation_id like '%user-9%'")" = 0 ] \
+    && ok "nothing is stored from the stranger" || fail "the stranger left traces in the store"
+
 metrics=$(curl -sf "http://127.0.0.1:$PORT/metrics")
 expect_contains "$metrics" 'kv_events_handled_total{kind="message"}' "handled activities are counted by kind"
 finish
