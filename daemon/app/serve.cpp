@@ -36,9 +36,9 @@ int run_serve(app& a) {
     // Checking and parsing requests (a signature per Teams activity) runs here, never behind a
     // commit on the store thread.
     net::thread_pool request_threads(2);
-    // Connector calls made while handling Teams messages (looking up someone met for the first
+    // Connector calls made while handling Teams activities (looking up someone met for the first
     // time may wait for the rate limiter) run here, never on the store thread.
-    net::thread_pool teams_lookups(1);
+    net::thread_pool teams_connector_calls(1);
 
     metrics_registry metrics;
     declare_daemon_metrics(metrics);
@@ -83,7 +83,7 @@ int run_serve(app& a) {
             [ex = store_thread.get_executor()](std::function<void()> f) {
                 net::post(ex, std::move(f));
             },
-            [ex = teams_lookups.get_executor()](std::function<void()> f) {
+            [ex = teams_connector_calls.get_executor()](std::function<void()> f) {
                 net::post(ex, std::move(f));
             });
         route_list.push_back(
@@ -175,7 +175,7 @@ int run_serve(app& a) {
         imap->stop();
     }
     worker.stop();
-    teams_lookups.join();  // a finished lookup hands its activity to the store thread
+    teams_connector_calls.join();  // a finished call hands its result to the store thread
     store_thread.join();
     server.reset();
     log::info("stopped");

@@ -69,11 +69,11 @@ bot::message text_message(std::string text) {
 teams_channel::teams_channel(const teams_settings& cfg, store& db, const bot::bot& brain,
                              metrics_registry& metrics, std::function<void()> on_notifications,
                              group_commit::post_fn post_to_store_thread,
-                             group_commit::post_fn post_to_lookup_thread)
+                             group_commit::post_fn post_to_connector_thread)
     : cfg_(cfg),
       db_(db),
       post_to_store_thread_(post_to_store_thread),
-      post_to_lookup_thread_(std::move(post_to_lookup_thread)),
+      post_to_connector_thread_(std::move(post_to_connector_thread)),
       commits_(db, std::move(post_to_store_thread), [] { return now_seconds(); }),
       brain_(brain),
       metrics_(metrics),
@@ -105,11 +105,19 @@ std::optional<teams::member_info> teams_channel::fetch_member(const teams::inbou
     return m;
 }
 
-void teams_channel::on_lookup_thread(std::function<void()> f) {
-    if (post_to_lookup_thread_) {
-        post_to_lookup_thread_(std::move(f));
+void teams_channel::on_connector_thread(std::function<void()> f) {
+    if (post_to_connector_thread_) {
+        post_to_connector_thread_(std::move(f));
     } else {
         f();
+    }
+}
+
+void teams_channel::on_store_thread(std::function<void()> f) {
+    if (post_to_connector_thread_ && post_to_store_thread_) {
+        post_to_store_thread_(std::move(f));
+    } else {
+        f();  // without a connector thread, connector calls are made on the store thread
     }
 }
 
@@ -131,7 +139,7 @@ std::optional<std::string> teams_channel::identify(const teams::inbound_activity
         if (fetched != nullptr) {
             return fetched->member;
         }
-        if (may_defer && post_to_lookup_thread_ && post_to_store_thread_) {
+        if (may_defer && post_to_connector_thread_ && post_to_store_thread_) {
             deferred = true;
             return std::nullopt;
         }
@@ -140,7 +148,7 @@ std::optional<std::string> teams_channel::identify(const teams::inbound_activity
     const auto who = teams::resolve_identity(a.tenant_id, a.from.aad_object_id, cfg_.tenant_id,
                                              cfg_.allowed_tenants, lookups);
     if (deferred) {
-        post_to_lookup_thread_([this, a] {
+        post_to_connector_thread_([this, a] {
             auto looked_up = std::make_shared<fetched_member>(fetched_member{fetch_member(a)});
             post_to_store_thread_([this, a, looked_up] { handle_activity(a, looked_up.get()); });
         });
@@ -161,8 +169,8 @@ std::optional<std::string> teams_channel::identify(const teams::inbound_activity
             log::info(std::string("teams: refused a ") + (who.result == verdict::other_tenant
                                                               ? "person of another tenant"
                                                               : "person not in the organisation"));
-            on_lookup_thread([this, service = a.reference.service_url,
-                              conversation = a.reference.conversation_id] {
+            on_connector_thread([this, service = a.reference.service_url,
+                                 conversation = a.reference.conversation_id] {
                 connector_.send_message(service, conversation, text_message(teams::refusal_text()),
                                         {});
             });
@@ -355,7 +363,8 @@ std::string teams_channel::invoke(const teams::inbound_activity& a) {
     if (!card.subject_key.empty()) {
         teams_store ts{db_};
         bool mine_recorded = false;
-        for (const auto& copy : ts.sent_cards_for_subject(card.subject_key)) {
+        std::vector<teams_sent_card> others;
+        for (auto& copy : ts.sent_cards_for_subject(card.subject_key)) {
             if (copy.recipient_email == *email &&
                 copy.conversation_id == a.reference.conversation_id) {
                 auto mine = copy;  // the invoke response replaces this one on the client
@@ -364,20 +373,9 @@ std::string teams_channel::invoke(const teams::inbound_activity& a) {
                 mine_recorded = true;
                 continue;
             }
-            const auto r = connector_.update_message(copy.service_url, copy.conversation_id,
-                                                     copy.activity_id, card, {});
-            if (r.ok()) {
-                auto updated = copy;
-                updated.body = card;
-                ts.record_sent_card(updated, now_seconds());
-            } else {
-                // The sender updates that person's copy in place when the connector is back.
-                log::warn("teams: a card copy could not be updated now, left to the outbox: " +
-                          r.error);
-                hand_to_outbox(copy.recipient_email, card,
-                               event_dedupe_key(a) + ":copy:" + copy.recipient_email);
-            }
+            others.push_back(std::move(copy));
         }
+        update_copies(std::move(others), card, event_dedupe_key(a));
         if (!mine_recorded && !a.reply_to_id.empty()) {
             // A card about a new subject (a form's receipt) takes the place of the pressed card,
             // so later changes of that subject update it in place.
@@ -387,6 +385,32 @@ std::string teams_channel::invoke(const teams::inbound_activity& a) {
         }
     }
     return teams::invoke_card_response(card);
+}
+
+void teams_channel::update_copies(std::vector<teams_sent_card> copies, const bot::message& card,
+                                  const std::string& dedupe_key) {
+    if (copies.empty()) {
+        return;
+    }
+    on_connector_thread([this, copies = std::move(copies), card, dedupe_key] {
+        for (const auto& copy : copies) {
+            const auto r = connector_.update_message(copy.service_url, copy.conversation_id,
+                                                     copy.activity_id, card, {});
+            on_store_thread([this, copy, card, dedupe_key, updated = r.ok(), error = r.error] {
+                if (updated) {
+                    auto now_shown = copy;
+                    now_shown.body = card;
+                    teams_store{db_}.record_sent_card(now_shown, now_seconds());
+                    return;
+                }
+                // The sender updates that person's copy in place when the connector is back.
+                log::warn("teams: a card copy could not be updated now, left to the outbox: " +
+                          error);
+                hand_to_outbox(copy.recipient_email, card,
+                               dedupe_key + ":copy:" + copy.recipient_email);
+            });
+        }
+    });
 }
 
 teams_endpoint_hooks teams_hooks(teams_channel& channel,

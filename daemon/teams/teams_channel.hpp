@@ -24,6 +24,7 @@
 #include "daemon/http/metrics.hpp"
 #include "daemon/store/group_commit.hpp"
 #include "daemon/store/store.hpp"
+#include "daemon/store/teams_store.hpp"
 #include "daemon/teams/messages_endpoint.hpp"
 
 namespace kv::daemon {
@@ -33,14 +34,15 @@ class teams_channel {
     // `on_notifications` is called after a commit that enqueued notifications (wakes delivery).
     // `post_to_store_thread` runs a function on the store thread: messages are committed there
     // in groups (group_commit), each answered after the commit that holds it.
-    // `post_to_lookup_thread` runs a function on a thread of its own for connector calls made
-    // while handling a message (the member lookup of someone met for the first time, which may
-    // wait for the rate limiter, and a refusal), so they never hold up the store thread; empty:
-    // they are made on the calling thread.
+    // `post_to_connector_thread` runs a function on a thread of its own for connector calls
+    // made while handling activities (the member lookup of someone met for the first time,
+    // which may wait for the rate limiter; a refusal; the PUTs of other people's copies of a
+    // card after a button press), so they never hold up the store thread; empty: they are made
+    // on the store thread.
     teams_channel(const teams_settings& cfg, store& db, const bot::bot& brain,
                   metrics_registry& metrics, std::function<void()> on_notifications,
                   group_commit::post_fn post_to_store_thread,
-                  group_commit::post_fn post_to_lookup_thread = {});
+                  group_commit::post_fn post_to_connector_thread = {});
     ~teams_channel();
 
     teams::auth_result authenticate(std::string_view authorization, std::string_view service_url,
@@ -59,21 +61,28 @@ class teams_channel {
     void set_text_answer(text_answer_fn fn) { text_answer_ = std::move(fn); }
 
   private:
-    // A member lookup made on the lookup thread; no member when it failed.
+    // A member lookup made on the connector thread; no member when it failed.
     struct fetched_member {
         std::optional<teams::member_info> member;
     };
     // handle(), with the member fetched for it when it was looked up first.
     void handle_activity(const teams::inbound_activity& a, const fetched_member* fetched);
     // The sender's email, or nullopt after a refusal was sent (other tenant, unknown person),
-    // or, when `may_defer` and a lookup thread is set, after the sender (not linked yet) was
-    // handed to the lookup thread, which calls handle_activity again with the member.
+    // or, when `may_defer` and a connector thread is set, after the sender (not linked yet) was
+    // handed to the connector thread, which calls handle_activity again with the member.
     std::optional<std::string> identify(const teams::inbound_activity& a,
                                         const fetched_member* fetched = nullptr,
                                         bool may_defer = false);
     std::optional<teams::member_info> fetch_member(const teams::inbound_activity& a);
-    // Runs `f` on the lookup thread, or here when there is none.
-    void on_lookup_thread(std::function<void()> f);
+    // Runs `f` on the connector thread, or here when there is none.
+    void on_connector_thread(std::function<void()> f);
+    // From the connector thread: runs `f` on the store thread (here when there is no connector
+    // thread, as then connector calls are made on the store thread).
+    void on_store_thread(std::function<void()> f);
+    // PUTs `card` over these copies of it (other people's) on the connector thread; a copy the
+    // connector refuses is updated through the outbox instead.
+    void update_copies(std::vector<teams_sent_card> copies, const bot::message& card,
+                       const std::string& dedupe_key);
     static bot::inbound_event event_of(const teams::inbound_activity& a, const std::string& email);
     store::decide_fn decider(const teams::inbound_activity& a, const std::string& email,
                              const bot::inbound_event& ev);
@@ -100,7 +109,7 @@ class teams_channel {
     teams_settings cfg_;
     store& db_;
     group_commit::post_fn post_to_store_thread_;
-    group_commit::post_fn post_to_lookup_thread_;
+    group_commit::post_fn post_to_connector_thread_;
     group_commit commits_;
     const bot::bot& brain_;
     metrics_registry& metrics_;
