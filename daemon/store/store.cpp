@@ -146,6 +146,14 @@ handle_result store::handle_in_transaction(const bot::inbound_event& ev,
     return handle_result{false, std::move(decided)};
 }
 
+bool store::has_seen(const std::string& dedupe_key) {
+    auto& seen = db_.cached("SELECT 1 FROM inbound_seen WHERE dedupe_key = ?");
+    seen.bind_all(dedupe_key);
+    const bool found = seen.step();
+    seen.reset();
+    return found;
+}
+
 void store::apply(const bot::decision& d, const std::string& actor, bot::channel via,
                   std::chrono::sys_seconds now) {
     transaction tx{db_, transaction_mode::immediate};

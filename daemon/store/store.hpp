@@ -106,6 +106,11 @@ class store {
     std::vector<batch_outcome> handle_many(const std::vector<batch_item>& items,
                                            std::chrono::sys_seconds now);
 
+    // Whether an inbound event with this dedupe key has been handled (handle() recorded it).
+    // For work done before handle() that must not be repeated for a redelivery. Throws
+    // store_error.
+    bool has_seen(const std::string& dedupe_key);
+
     // Applies a decision that no inbound event caused (the scheduler's reminders), in one
     // transaction, acting as `actor` on `via`. Throws store_error; nothing is written then.
     void apply(const bot::decision& d, const std::string& actor, bot::channel via,

@@ -217,6 +217,22 @@ handle_result teams_channel::decide(const teams::inbound_activity& a, const std:
     return result;
 }
 
+void teams_channel::answer_in_conversation(const teams::inbound_activity& a,
+                                           const bot::inbound_event& ev, const std::string& email,
+                                           bot::message answer) {
+    const auto result = db_.handle(
+        ev, now_seconds(),
+        [this, &a, &email, key = ev.dedupe_key, answer = std::move(answer)](
+            const bot::directory&, const bot::repository&) {
+            teams_store{db_}.upsert_reference(a.reference, email, now_seconds());
+            bot::decision d;
+            d.notifications.push_back({email, answer, true, key + ":reply:0", bot::channel::teams,
+                                       a.reference.conversation_id});
+            return d;
+        });
+    committed(result);
+}
+
 void teams_channel::hand_to_outbox(const std::string& email, const bot::message& m,
                                    const std::string& dedupe_key, const std::string& conversation) {
     bot::decision d;
@@ -306,11 +322,11 @@ void teams_channel::handle_activity(const teams::inbound_activity& a,
                 // outbox, committed with the decision, for the delivery worker to send; only a
                 // submitted form is replaced here, once the commit stands.
                 auto ev = event_of(a, *email);
-                if (text_answer_ && !ev.is_action()) {
+                // A redelivery must not run the daemon's own command again (`kalender ny` would
+                // make a second new link and break the first one it answered with).
+                if (text_answer_ && !ev.is_action() && !db_.has_seen(ev.dedupe_key)) {
                     if (auto answer = text_answer_(ev, now_seconds())) {
-                        teams_store{db_}.upsert_reference(a.reference, *email, now_seconds());
-                        hand_to_outbox(*email, *answer, event_dedupe_key(a) + ":reply:0",
-                                       a.reference.conversation_id);
+                        answer_in_conversation(a, ev, *email, std::move(*answer));
                         return;
                     }
                 }

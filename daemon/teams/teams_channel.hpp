@@ -101,6 +101,10 @@ class teams_channel {
     // committed to the outbox and sent as a new message instead.
     void replace_submitted_form(const teams::inbound_activity& a, const std::string& email,
                                 const std::vector<bot::message>& replies);
+    // Commits `answer` (the daemon's own answer to a text) to the outbox for the conversation
+    // `a` came from, with the event's dedupe key recorded in the same transaction.
+    void answer_in_conversation(const teams::inbound_activity& a, const bot::inbound_event& ev,
+                                const std::string& email, bot::message answer);
     // `conversation` empty: the person's own chat, updating a card of the same subject.
     void hand_to_outbox(const std::string& email, const bot::message& m,
                         const std::string& dedupe_key, const std::string& conversation = {});

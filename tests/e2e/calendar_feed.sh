@@ -170,6 +170,17 @@ wait_sent "http://calendar.example/calendar/" && ok "kalender in Teams answers w
 TEAMS_LINK=$(sent | grep -o 'http://calendar.example/calendar/[A-Za-z0-9_-]*\.ics' | head -1)
 [ "$TEAMS_LINK" = "$NEW" ] && ok "it is the same feed link as in the console chat" || fail "Teams gave $TEAMS_LINK, console $NEW"
 
+# Teams delivers `kalender ny` twice (same activity id): one new link, answered once, and it works.
+links_before=$(sent | grep -c 'calendar.example/calendar/')
+again="{\"bot_url\":\"$BOT\",\"template\":\"message\",\"params\":{\"user\":$PER_TEAMS,\"text\":\"kalender ny\",\"id\":\"1888888888888\"}}"
+drive "$again" > /dev/null; sleep 0.5; drive "$again" > /dev/null; sleep 1
+[ "$(( $(sent | grep -c 'calendar.example/calendar/') - links_before ))" = 1 ] \
+    && ok "a redelivered kalender ny is answered once" || { sent | tail -3 >&2; fail "kalender ny redelivery answered $(( $(sent | grep -c 'calendar.example/calendar/') - links_before )) times"; }
+ROTATED=$(sent | grep -o 'http://calendar.example/calendar/[A-Za-z0-9_-]*\.ics' | tail -1)
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT${ROTATED#http://calendar.example}")
+[ "$ROTATED" != "$TEAMS_LINK" ] && [ "$code" = 200 ] \
+    && ok "the link it answered with is the one that works" || fail "after a redelivered kalender ny the answered link gave $code"
+
 # The health committee meets on 1 September 2026: the morning-of reminder goes to Per in Teams.
 "$KV" --config "$CFG" remind --at 2026-09-01T05:00:00Z > "$T/remind-teams.out"
 expect_contains "$(cat "$T/remind-teams.out")" '"dedupe_key":"wheel:ku-helse-mote:2026-09-01:T-0:per.hansen@eksempel.kommune.no"' "the meeting reminder is enqueued for Teams"
