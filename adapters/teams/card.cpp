@@ -55,6 +55,10 @@ json input_element(const bot::action_input& in, std::size_t slot) {
                 choices.push_back({{"title", label}, {"value", value}});
             }
             e["choices"] = std::move(choices);
+            if (in.value.empty()) {
+                // Without one, some clients show the first choice as if chosen, and submit none.
+                e["placeholder"] = "Velg …";
+            }
             break;
         }
         case bot::action_input::input_kind::date:

@@ -96,6 +96,7 @@ TEST_CASE("inputs get unique ids per button, their kind and their required mark"
     CHECK(prob["isRequired"] == true);
     CHECK(prob["label"] == "Sannsynlighet");
     CHECK(prob["choices"][0] == json{{"title", "1 – svært lite sannsynlig"}, {"value", "1"}});
+    CHECK(prob["placeholder"] == "Velg …");  // nothing looks chosen before the leader chooses
     const json& inner = assess["card"]["body"][2];
     CHECK(inner["type"] == "ActionSet");
     CHECK(inner["actions"][0]["type"] == "Action.Execute");
@@ -277,6 +278,7 @@ TEST_CASE("a form shows its inputs in the card, preset, above a button that subm
     CHECK(body[2]["type"] == "Input.ChoiceSet");
     CHECK(body[2]["id"] == "i0.kind");
     CHECK(body[2]["value"] == "avvik");
+    CHECK_FALSE(body[2].contains("placeholder"));  // a preset choice needs none
     CHECK(body[3]["type"] == "Input.Date");
     CHECK(body[3]["value"] == "2026-11-23");
     CHECK(body[4]["type"] == "Input.Time");
