@@ -122,7 +122,8 @@ void teams_channel::on_store_thread(std::function<void()> f) {
 }
 
 std::optional<std::string> teams_channel::identify(const teams::inbound_activity& a,
-                                                   const fetched_member* fetched, bool may_defer) {
+                                                   const fetched_member* fetched, bool may_defer,
+                                                   bool* handed_off) {
     teams_store ts{db_};
     teams::identity_lookups lookups;
     lookups.linked_email = [&](const std::string& aad) { return ts.linked_email(aad); };
@@ -152,6 +153,9 @@ std::optional<std::string> teams_channel::identify(const teams::inbound_activity
             auto looked_up = std::make_shared<fetched_member>(fetched_member{fetch_member(a)});
             post_to_store_thread_([this, a, looked_up] { handle_activity(a, looked_up.get()); });
         });
+        if (handed_off != nullptr) {
+            *handed_off = true;
+        }
         return std::nullopt;
     }
     using verdict = teams::identity_result::verdict;
@@ -300,12 +304,19 @@ void teams_channel::handle_activity(const teams::inbound_activity& a,
     try {
         switch (a.kind) {
             case teams::activity_kind::installed: {
-                const auto email =
-                    a.reference.is_group ? std::optional<std::string>{""} : identify(a, fetched);
+                bool handed_off = false;
+                const auto email = a.reference.is_group ? std::optional<std::string>{""}
+                                                        : identify(a, fetched, true, &handed_off);
+                if (handed_off) {
+                    return;  // back here with the member once it is looked up
+                }
                 teams_store{db_}.upsert_reference(a.reference, email.value_or(""), now_seconds());
                 if (email) {
-                    connector_.send_message(a.reference.service_url, a.reference.conversation_id,
-                                            teams::welcome_message(), {});
+                    on_connector_thread([this, service = a.reference.service_url,
+                                         conversation = a.reference.conversation_id] {
+                        connector_.send_message(service, conversation, teams::welcome_message(),
+                                                {});
+                    });
                 }
                 return;
             }

@@ -69,10 +69,11 @@ class teams_channel {
     void handle_activity(const teams::inbound_activity& a, const fetched_member* fetched);
     // The sender's email, or nullopt after a refusal was sent (other tenant, unknown person),
     // or, when `may_defer` and a connector thread is set, after the sender (not linked yet) was
-    // handed to the connector thread, which calls handle_activity again with the member.
+    // handed to the connector thread, which calls handle_activity again with the member (then
+    // `*handed_off` is set, when given).
     std::optional<std::string> identify(const teams::inbound_activity& a,
                                         const fetched_member* fetched = nullptr,
-                                        bool may_defer = false);
+                                        bool may_defer = false, bool* handed_off = nullptr);
     std::optional<teams::member_info> fetch_member(const teams::inbound_activity& a);
     // Runs `f` on the connector thread, or here when there is none.
     void on_connector_thread(std::function<void()> f);
