@@ -154,6 +154,11 @@ bool store::has_seen(const std::string& dedupe_key) {
     return found;
 }
 
+void store::record_seen(const std::string& dedupe_key, std::chrono::sys_seconds now) {
+    auto& seen = db_.cached("INSERT OR IGNORE INTO inbound_seen (dedupe_key, at) VALUES (?, ?)");
+    seen.bind_all(dedupe_key, to_unix(now)).run();
+}
+
 void store::apply(const bot::decision& d, const std::string& actor, bot::channel via,
                   std::chrono::sys_seconds now) {
     transaction tx{db_, transaction_mode::immediate};

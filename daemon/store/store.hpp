@@ -110,6 +110,9 @@ class store {
     // For work done before handle() that must not be repeated for a redelivery. Throws
     // store_error.
     bool has_seen(const std::string& dedupe_key);
+    // Records `dedupe_key` as seen, as handle() does for an event's key; for a key of something
+    // else that must happen once, from inside a transaction (e.g. a decide function).
+    void record_seen(const std::string& dedupe_key, std::chrono::sys_seconds now);
 
     // Applies a decision that no inbound event caused (the scheduler's reminders), in one
     // transaction, acting as `actor` on `via`. Throws store_error; nothing is written then.

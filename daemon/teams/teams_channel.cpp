@@ -199,11 +199,34 @@ bot::inbound_event teams_channel::event_of(const teams::inbound_activity& a,
 store::decide_fn teams_channel::decider(const teams::inbound_activity& a, const std::string& email,
                                         const bot::inbound_event& ev) {
     // The conversation reference is kept in the same transaction as the decision.
-    return [this, ref = a.reference, email, ev](const bot::directory& d, const bot::repository& r) {
+    return [this, ref = a.reference, email, ev, form = spent_form_key(a)](
+               const bot::directory& d, const bot::repository& r) {
         const auto now = now_seconds();
         teams_store{db_}.upsert_reference(ref, email, now);
-        return brain_.decide(ev, d, r, now);
+        // A form still shown after it filed a case (its replacement by the receipt failed, or
+        // a second tap raced it) files nothing more.
+        if (!form.empty() && db_.has_seen(form)) {
+            const auto me = d.find_person(email);
+            const bool nb = !me || me->lang == bot::language::nb;
+            bot::decision already;
+            already.replies.push_back(text_message(
+                nb ? "Dette skjemaet er allerede sendt inn. Skriv «mine saker» for å se saken."
+                   : "This form has already been submitted. Write «my cases» to see the case."));
+            return already;
+        }
+        auto decision = brain_.decide(ev, d, r, now);
+        if (!form.empty() && decision.case_write && decision.case_write->id == 0) {
+            db_.record_seen(form, now);
+        }
+        return decision;
     };
+}
+
+std::string teams_channel::spent_form_key(const teams::inbound_activity& a) {
+    if (a.verb != bot::form_submit_verb || a.reply_to_id.empty()) {
+        return {};
+    }
+    return "teams-form:" + a.reference.conversation_id + ":" + a.reply_to_id;
 }
 
 void teams_channel::committed(const handle_result& result) {
@@ -278,20 +301,26 @@ void teams_channel::replace_submitted_form(const teams::inbound_activity& a,
     }
     // An Action.Submit cannot answer with a card (reference 4.2): the receipt, or the form with
     // its errors, is PUT in the form's place, so the same form cannot be sent twice.
-    const bot::message& first = replies.front();
-    const auto r = connector_.update_message(a.reference.service_url, a.reference.conversation_id,
-                                             a.reply_to_id, first, {});
-    if (!r.ok()) {
-        log::warn("teams: a submitted form could not be replaced now; the answer is sent: " +
-                  r.error);
-        hand_to_outbox(email, first, event_dedupe_key(a) + ":reply:0", a.reference.conversation_id);
-        return;
-    }
-    if (!first.subject_key.empty()) {
-        teams_store{db_}.record_sent_card({email, first.subject_key, a.reference.conversation_id,
-                                           a.reply_to_id, a.reference.service_url, first},
-                                          now_seconds());
-    }
+    on_connector_thread([this, a, email, first = replies.front()] {
+        const auto r = connector_.update_message(
+            a.reference.service_url, a.reference.conversation_id, a.reply_to_id, first, {});
+        on_store_thread([this, a, email, first, replaced = r.ok(), error = r.error] {
+            if (!replaced) {
+                log::warn(
+                    "teams: a submitted form could not be replaced now; the answer is sent: " +
+                    error);
+                hand_to_outbox(email, first, event_dedupe_key(a) + ":reply:0",
+                               a.reference.conversation_id);
+                return;
+            }
+            if (!first.subject_key.empty()) {
+                teams_store{db_}.record_sent_card(
+                    {email, first.subject_key, a.reference.conversation_id, a.reply_to_id,
+                     a.reference.service_url, first},
+                    now_seconds());
+            }
+        });
+    });
 }
 
 void teams_channel::handle(const teams::inbound_activity& a) {

@@ -96,10 +96,13 @@ class teams_channel {
     static store::decide_fn answers_to_outbox(store::decide_fn decide,
                                               const teams::inbound_activity& a,
                                               const std::string& email, bool keep_first);
+    // For a press of a form's submit button: the key recorded when it filed a case, so the
+    // same form card files once; empty for anything else.
+    static std::string spent_form_key(const teams::inbound_activity& a);
     // An Action.Submit of the filing form (it names the card it was pressed on).
     static bool submitted_form(const teams::inbound_activity& a);
-    // PUTs the first answer over the submitted form; when the connector refuses, the answer is
-    // committed to the outbox and sent as a new message instead.
+    // PUTs the first answer over the submitted form, on the connector thread; when the
+    // connector refuses, the answer is committed to the outbox and sent as a new message.
     void replace_submitted_form(const teams::inbound_activity& a, const std::string& email,
                                 const std::vector<bot::message>& replies);
     // Commits `answer` (the daemon's own answer to a text) to the outbox for the conversation

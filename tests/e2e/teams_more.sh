@@ -251,6 +251,20 @@ assert "draft.form_submit" not in json.dumps(form["activity"]), form' "$KARI_CON
 [ "$(sql "select category || '|' || immediate_action from cases where human_id = 'AV-$YEAR-0002'")" = "hms|Satte opp skilt" ] \
     && ok "the submitted form's values are stored" || fail "submitted values: $(sql "select * from cases")"
 
+# A client that still shows that form (its replacement failed, or a second tap) presses it again:
+# a new activity, the same card. Nothing more is filed, and Kari is told why.
+cases_before=$(sql "select count(*) from cases")
+out=$(drive "{\"bot_url\":\"$BOT\",\"template\":\"submit\",\"params\":$params}")
+[ "$(status_of "$out")" = 200 ] || fail "second submit: $out"
+for _ in $(seq 1 100); do
+    curl -sf "$CONTROL/control/connector/conversations" | grep -F "allerede sendt inn" > /dev/null && break
+    sleep 0.05
+done
+curl -sf "$CONTROL/control/connector/conversations" | grep -F "allerede sendt inn" > /dev/null \
+    && [ "$(sql "select count(*) from cases")" = "$cases_before" ] \
+    && ok "pressing a form that already filed its case again files nothing and says so" \
+    || fail "a second press on the same form: $(sql "select count(*) from cases") cases (before $cases_before)"
+
 # 5. A 429 with Retry-After: 2 on Kari's chat: the answer is sent again, not before 2 s.
 seq_before=$(curl -sf "$CONTROL/control/connector/requests" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r[-1]["seq"] if r else 0)')
 control /control/connector/fault '{"path":"personal-29%3Auser-1/activities$","method":"POST","count":1,"status":429,"retry_after":"2"}'
