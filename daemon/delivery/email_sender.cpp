@@ -255,8 +255,13 @@ class owning_email_sender final : public channel_sender {
     delivery_outcome deliver(const outbox_item& item) override {
         if (!inner_) {
             try {
-                db_ = std::make_unique<store>(store_options{
-                    cfg_.store.database, cfg_.store.synchronous_full, cfg_.store.busy_timeout_ms});
+                // Threads and links are written without an fsync of their own: the delivery
+                // worker's commit that marks the row delivered syncs the same WAL file, so they
+                // are durable before the row counts as sent. Lost in a power cut before that
+                // mark, they are written again when the row is sent again with the same
+                // Message-ID and link nonces.
+                db_ = std::make_unique<store>(
+                    store_options{cfg_.store.database, false, cfg_.store.busy_timeout_ms});
                 transport_ = make_mail_transport(cfg_.email);
                 auto options = email_sender_options_from(cfg_.email);
                 options.teams_delivers = cfg_.teams.enabled;
