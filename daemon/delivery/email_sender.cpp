@@ -1,5 +1,7 @@
 #include "daemon/delivery/email_sender.hpp"
 
+#include <algorithm>
+
 #include "adapters/email/compose/compose.hpp"
 #include "adapters/email/links/action_link.hpp"
 #include "adapters/email/links/signing.hpp"
@@ -27,6 +29,19 @@ std::string local_part_of(const std::string& address) {
 bool offered_by_mail(const bot::action& a) {
     return (a.verb != "case.show" && a.verb.rfind("case.", 0) == 0) ||
            a.verb.rfind("approval.", 0) == 0;
+}
+
+// The procedure buttons a reply can press ("Ingen endring", "Lest"): a keyword, no link. One
+// "LEST" confirms every procedure of a reading-list mail.
+std::optional<email::action_way> reply_only_way(const bot::action& a) {
+    if (a.verb == "review.keep") {
+        return email::action_way{a.label, *email::reply_keyword(a.verb), ""};
+    }
+    if (a.verb == "reading.confirm") {
+        return email::action_way{"bekrefter at du har lest alt i denne e-posten",
+                                 *email::reply_keyword(a.verb), ""};
+    }
+    return std::nullopt;
 }
 
 std::string target_of(const bot::action& a) {
@@ -189,6 +204,13 @@ delivery_outcome email_sender::deliver_or_throw(const outbox_item& item) {
     std::vector<email_link> links;
     for (std::size_t i = 0; i < item.body.actions.size(); ++i) {
         const auto& a = item.body.actions[i];
+        if (const auto way = reply_only_way(a)) {
+            if (std::none_of(mail.ways.begin(), mail.ways.end(),
+                             [&](const auto& w) { return w.keyword == way->keyword; })) {
+                mail.ways.push_back(*way);
+            }
+            continue;
+        }
         if (!offered_by_mail(a) || target_of(a).empty()) {
             continue;
         }

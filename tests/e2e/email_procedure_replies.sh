@@ -138,6 +138,7 @@ REVIEWED=$(reviewed)
 
 REMINDER=$(mail_with $KARI "Gjennomgang av HO-PR-012")
 expect_contains "$(header "$REMINDER" Reply-To)" "<kvalitetsvakt+" "Kari's review reminder has a reply token"
+expect_contains "$(plain "$REMINDER")" "INGEN ENDRING  (Ingen endring)" "its footer says she can reply INGEN ENDRING"
 [ "$(sql "select subject_key from email_threads where message_id = '$(header "$REMINDER" Message-ID | tr -d '<>')'")" = procedure:HO-PR-012 ] \
     && ok "the token is stored for the review of HO-PR-012" || fail "threads: $(sql "select * from email_threads")"
 
@@ -193,6 +194,10 @@ r=$("$KV" --config "$CFG" mail ingest < "$(ls "$T"/reply-*.eml | sort -V | tail 
 [ "$(field outcome <<<"$r")" = duplicate ] && ok "the same reply delivered again is a duplicate" || fail "again: $r"
 
 READING=$(mail_with $KARI "Nye prosedyrer å lese")
+expect_contains "$(plain "$READING")" "LEST  (bekrefter at du har lest alt i denne e-posten)" \
+    "the reading-list mail's footer says she can reply LEST"
+[ "$(plain "$READING" | grep -c '^  LEST ')" = 1 ] && ok "once, for both procedures" \
+    || fail "LEST offered $(plain "$READING" | grep -c '^  LEST ') times"
 r=$(reply_to "$READING" $KARI "Kari Nordmann" pass "MOTTATT")
 [ "$(field outcome <<<"$r")" = not_understood ] && ok "MOTTATT to a reading-list mail is not understood" \
     || fail "MOTTATT: $r"
