@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "daemon/config/settings.hpp"
@@ -72,8 +73,11 @@ class delivery_worker {
 
   private:
     delivery_pass pass(store& db);
+    // Records the outcome of one row; a delivered row is added to `sent`, which the pass marks
+    // delivered after the batch.
     void settle(store& db, const outbox_item& item, const delivery_outcome& outcome,
-                delivery_pass& counts);
+                delivery_pass& counts,
+                std::vector<std::pair<std::int64_t, std::chrono::sys_seconds>>& sent);
     std::chrono::sys_seconds now() const;
     std::chrono::seconds backoff(int attempts) const;
     void loop();

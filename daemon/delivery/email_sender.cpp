@@ -1,5 +1,7 @@
 #include "daemon/delivery/email_sender.hpp"
 
+#include <algorithm>
+
 #include "adapters/email/compose/compose.hpp"
 #include "adapters/email/links/action_link.hpp"
 #include "adapters/email/links/signing.hpp"
@@ -27,6 +29,19 @@ std::string local_part_of(const std::string& address) {
 bool offered_by_mail(const bot::action& a) {
     return (a.verb != "case.show" && a.verb.rfind("case.", 0) == 0) ||
            a.verb.rfind("approval.", 0) == 0;
+}
+
+// The procedure buttons a reply can press ("Ingen endring", "Lest"): a keyword, no link. One
+// "LEST" confirms every procedure of a reading-list mail.
+std::optional<email::action_way> reply_only_way(const bot::action& a) {
+    if (a.verb == "review.keep") {
+        return email::action_way{a.label, *email::reply_keyword(a.verb), ""};
+    }
+    if (a.verb == "reading.confirm") {
+        return email::action_way{"bekrefter at du har lest alt i denne e-posten",
+                                 *email::reply_keyword(a.verb), ""};
+    }
+    return std::nullopt;
 }
 
 std::string target_of(const bot::action& a) {
@@ -189,6 +204,13 @@ delivery_outcome email_sender::deliver_or_throw(const outbox_item& item) {
     std::vector<email_link> links;
     for (std::size_t i = 0; i < item.body.actions.size(); ++i) {
         const auto& a = item.body.actions[i];
+        if (const auto way = reply_only_way(a)) {
+            if (std::none_of(mail.ways.begin(), mail.ways.end(),
+                             [&](const auto& w) { return w.keyword == way->keyword; })) {
+                mail.ways.push_back(*way);
+            }
+            continue;
+        }
         if (!offered_by_mail(a) || target_of(a).empty()) {
             continue;
         }
@@ -255,8 +277,13 @@ class owning_email_sender final : public channel_sender {
     delivery_outcome deliver(const outbox_item& item) override {
         if (!inner_) {
             try {
-                db_ = std::make_unique<store>(store_options{
-                    cfg_.store.database, cfg_.store.synchronous_full, cfg_.store.busy_timeout_ms});
+                // Threads and links are written without an fsync of their own: the delivery
+                // worker's commit that marks the row delivered syncs the same WAL file, so they
+                // are durable before the row counts as sent. Lost in a power cut before that
+                // mark, they are written again when the row is sent again with the same
+                // Message-ID and link nonces.
+                db_ = std::make_unique<store>(
+                    store_options{cfg_.store.database, false, cfg_.store.busy_timeout_ms});
                 transport_ = make_mail_transport(cfg_.email);
                 auto options = email_sender_options_from(cfg_.email);
                 options.teams_delivers = cfg_.teams.enabled;

@@ -3,13 +3,17 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <iterator>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
 #include "adapters/email/parse/parse_message.hpp"
+#include "adapters/email/reply/procedure_reply.hpp"
 #include "adapters/email/reply/reply_command.hpp"
 #include "adapters/email/reply/reply_text.hpp"
 #include "bot/dialog/filing_from_mail.hpp"
+#include "daemon/email/reply_topic.hpp"
 #include "daemon/log.hpp"
 #include "daemon/store/email_inbound.hpp"
 #include "daemon/store/email_threads.hpp"
@@ -125,20 +129,93 @@ std::optional<email_thread> find_thread(database& db, const email::parsed_messag
     return std::nullopt;
 }
 
-// The bot event a reply on a thread stands for, or the reason it stands for none.
-struct reply_event {
-    bot::inbound_event ev;
+// What a reply to a procedure mail may say, and what it does (no links for these: the mail's
+// buttons are chat buttons).
+std::string procedure_advice(const reply_topic& topic, std::optional<language> lang) {
+    if (topic.what == reply_topic::kind::reading_list) {
+        return pick(lang,
+                    "Svar «Lest» først i svaret når du har lest prosedyrene i e-posten, så "
+                    "registreres det for deg. Du kan også trykke «Lest» i Teams.",
+                    "Reply «Read» first in your reply once you have read the procedures in the "
+                    "email, and it is recorded for you. You can also press «Read» in Teams.");
+    }
+    return pick(lang,
+                "Svar «Ingen endring» først i svaret hvis prosedyren " + topic.id +
+                    " kan beholdes som den er: da registreres gjennomgangen og neste frist "
+                    "settes. Ny versjon eller forslag om sletting gjør du i Teams eller i chatten "
+                    "med meg.",
+                "Reply «No change» first in your reply if procedure " + topic.id +
+                    " can be kept as it is: the review is then recorded and the next due date "
+                    "set. A new version or a proposal to delete it is done in Teams or in the "
+                    "chat with me.");
+}
+
+std::string unsupported_advice(std::optional<language> lang) {
+    return pick(lang,
+                "Svar på denne e-posten kan jeg ikke gjøre noe med, så ingenting er gjort. Bruk "
+                "lenkene i e-posten eller Teams.",
+                "I cannot act on replies to this email, so nothing was done. Use the links in "
+                "the email or Teams.");
+}
+
+// The bot events a reply on a thread stands for, or the reason it stands for none.
+struct reply_plan {
+    std::vector<bot::inbound_event> events;
     std::string problem;  // non-empty: not understood
 };
 
-reply_event event_for_reply(const email::parsed_message& m, const email_thread& thread,
-                            const std::string& text) {
-    reply_event out;
-    out.ev.sender_email = m.from_address;
-    out.ev.via = bot::channel::email;
-    out.ev.conversation = "email:" + m.from_address;
+bot::inbound_event action_event(const email::parsed_message& m, std::string verb,
+                                std::map<std::string, std::string> data) {
+    bot::inbound_event ev;
+    ev.sender_email = m.from_address;
+    ev.via = bot::channel::email;
+    ev.conversation = "email:" + m.from_address;
+    ev.action_verb = std::move(verb);
+    ev.action_data = std::move(data);
+    return ev;
+}
+
+// A reply to a procedure-review reminder or a reading-list mail: only its own phrase counts;
+// the case and approval keywords say nothing here.
+reply_plan plan_for_procedure_reply(const email::parsed_message& m, const reply_topic& topic,
+                                    const std::string& text) {
+    reply_plan out;
+    using kind = email::procedure_reply_reading::kind;
+    const auto reading = email::read_procedure_reply(text);
+    const bool review = topic.what == reply_topic::kind::procedure_review;
+    if (reading.what == kind::empty) {
+        out.problem = "no new text in the reply";
+    } else if (reading.what == kind::unclear) {
+        out.problem = "unclear reply: " + reading.problem;
+    } else if (review && reading.what == kind::no_change) {
+        out.events.push_back(action_event(m, "review.keep", {{"procedure", topic.id}}));
+    } else if (!review && reading.what == kind::read) {
+        for (const auto& r : topic.readings) {
+            out.events.push_back(action_event(
+                m, "reading.confirm", {{"procedure", r.procedure}, {"version", r.version}}));
+        }
+    } else if (email::read_reply(text).what == email::reply_reading::kind::command) {
+        out.problem = std::string("case and approval keywords do not apply to a ") +
+                      (review ? "procedure review" : "reading list");
+    } else {
+        out.problem =
+            review ? "a procedure review reply needs NO CHANGE" : "a reading-list reply needs READ";
+    }
+    return out;
+}
+
+reply_plan plan_for_reply(const email::parsed_message& m, const reply_topic& topic,
+                          const std::string& text) {
+    using topic_kind = reply_topic::kind;
+    if (topic.what == topic_kind::procedure_review || topic.what == topic_kind::reading_list) {
+        return plan_for_procedure_reply(m, topic, text);
+    }
+    reply_plan out;
+    if (topic.what == topic_kind::unsupported) {
+        out.problem = "replies to this kind of mail are not read";
+        return out;
+    }
     const auto reading = email::read_reply(text);
-    const bool approval = thread.subject_key.rfind("approval:", 0) == 0;
     using kind = email::reply_reading::kind;
     if (reading.what == kind::empty) {
         out.problem = "no new text in the reply";
@@ -148,31 +225,30 @@ reply_event event_for_reply(const email::parsed_message& m, const email_thread& 
         out.problem = "unclear reply: " + reading.problem;
         return out;
     }
-    if (approval) {
+    if (topic.what == topic_kind::approval) {
         if (reading.what == kind::command && (reading.command == email::command_kind::approve ||
                                               reading.command == email::command_kind::reject)) {
             const bool approve = reading.command == email::command_kind::approve;
-            out.ev.action_verb = approve ? "approval.approve" : "approval.reject";
-            out.ev.action_data = {{"approval", thread.subject_key.substr(9)},
-                                  {"comment", reading.argument}};
+            out.events.push_back(
+                action_event(m, approve ? "approval.approve" : "approval.reject",
+                             {{"approval", topic.id}, {"comment", reading.argument}}));
             return out;
         }
         out.problem = "an approval needs APPROVE or REJECT <reason>";
         return out;
     }
     if (reading.what == kind::free_text) {
-        out.ev.action_verb = "case.add_info";
-        out.ev.action_data = {{"case", thread.subject_key}, {"info", text}};
+        out.events.push_back(
+            action_event(m, "case.add_info", {{"case", topic.id}, {"info", text}}));
         return out;
     }
     switch (reading.command) {
         case email::command_kind::receive:
-            out.ev.action_verb = "case.receive";
-            out.ev.action_data = {{"case", thread.subject_key}};
+            out.events.push_back(action_event(m, "case.receive", {{"case", topic.id}}));
             return out;
         case email::command_kind::close:
-            out.ev.action_verb = "case.close";
-            out.ev.action_data = {{"case", thread.subject_key}, {"conclusion", reading.argument}};
+            out.events.push_back(action_event(
+                m, "case.close", {{"case", topic.id}, {"conclusion", reading.argument}}));
             return out;
         case email::command_kind::approve:
         case email::command_kind::reject:
@@ -180,6 +256,34 @@ reply_event event_for_reply(const email::parsed_message& m, const email_thread& 
             return out;
     }
     return out;
+}
+
+// The decisions of the events of one reply (a reading-list reply confirms each procedure of
+// the mail), as one decision stored in one transaction.
+void append(bot::decision& into, bot::decision from) {
+    const auto move_all = [](auto& to, auto& more) {
+        to.insert(to.end(), std::make_move_iterator(more.begin()),
+                  std::make_move_iterator(more.end()));
+    };
+    move_all(into.replies, from.replies);
+    move_all(into.notifications, from.notifications);
+    move_all(into.audit, from.audit);
+    move_all(into.events, from.events);
+    move_all(into.approval_writes, from.approval_writes);
+    move_all(into.procedure_changes, from.procedure_changes);
+    move_all(into.reading_changes, from.reading_changes);
+    if (!into.case_write) {
+        into.case_write = std::move(from.case_write);
+    }
+    if (!into.conversation) {
+        into.conversation = std::move(from.conversation);
+    }
+    if (!into.preferences) {
+        into.preferences = std::move(from.preferences);
+    }
+    if (!into.daily_digest) {
+        into.daily_digest = from.daily_digest;
+    }
 }
 
 }  // namespace
@@ -360,29 +464,54 @@ inbound_outcome inbound_mail::handle(std::string_view raw, std::chrono::sys_seco
                                      "\n\n" + help_text(lang)));
     }
 
-    bot::inbound_event ev;
+    std::vector<bot::inbound_event> events;
     std::string problem;
     std::string subject_key;
+    reply_topic topic;
     if (thread) {
-        subject_key = thread->subject_key.rfind("approval:", 0) == 0 ? "" : thread->subject_key;
-        auto r = event_for_reply(m, *thread, email::new_text(m));
-        ev = std::move(r.ev);
-        problem = std::move(r.problem);
-        o.case_id = subject_key;
+        topic = topic_of(db, *thread);
+        // Answers thread with the mail replied to; only a case's id is reported as the case.
+        const bool own_thread = topic.what != reply_topic::kind::approval &&
+                                topic.what != reply_topic::kind::unsupported;
+        subject_key = own_thread ? thread->subject_key : "";
+        if (topic.what == reply_topic::kind::deviation_case) {
+            o.case_id = topic.id;
+        }
+        auto plan = plan_for_reply(m, topic, email::new_text(m));
+        events = std::move(plan.events);
+        problem = std::move(plan.problem);
+        if (problem.empty() && events.empty()) {
+            problem = "nothing on the reading list in this mail";
+        }
     } else {
+        bot::inbound_event ev;
         ev.sender_email = m.from_address;
         ev.via = bot::channel::email;
         ev.conversation = "email:" + m.from_address;
+        events.push_back(std::move(ev));
     }
-    ev.dedupe_key = "email:" + o.message_id;
+    const bool procedure_topic = topic.what == reply_topic::kind::procedure_review ||
+                                 topic.what == reply_topic::kind::reading_list;
+    // What the sender may write instead, for the mail they replied to.
+    const auto advice = [&] {
+        if (procedure_topic) {
+            return procedure_advice(topic, lang);
+        }
+        if (thread && topic.what == reply_topic::kind::unsupported) {
+            return unsupported_advice(lang);
+        }
+        return help_text(lang);
+    };
     if (!problem.empty()) {
         // AVVIS and LUKK alone are the commonest slip: say exactly what is missing.
         const bool missing_text = problem.find("keyword without its text") != std::string::npos;
+        const bool unsupported = topic.what == reply_topic::kind::unsupported;
         return conclude(
             "not_understood", problem,
             text_message(
-                pick(lang, "Jeg forsto ikke svaret ditt, så ingenting er gjort.",
-                     "I did not understand your reply, so nothing was done.") +
+                (unsupported ? std::string{}
+                             : pick(lang, "Jeg forsto ikke svaret ditt, så ingenting er gjort.",
+                                    "I did not understand your reply, so nothing was done.")) +
                     (missing_text ? " " + pick(lang,
                                                "AVVIS må følges av en begrunnelse på samme linje "
                                                "(for eksempel «AVVIS Mangler risikovurdering»), "
@@ -391,15 +520,25 @@ inbound_outcome inbound_mail::handle(std::string_view raw, std::chrono::sys_seco
                                                "line (for example «REJECT The risk assessment is "
                                                "missing»), and CLOSE by a conclusion.")
                                   : std::string{}) +
-                    "\n\n" + help_text(lang),
+                    (unsupported ? "" : "\n\n") + advice(),
                 subject_key));
     }
+    for (auto& ev : events) {
+        ev.dedupe_key = "email:" + o.message_id;
+    }
+    const bot::inbound_event& ev = events.front();
 
     const auto result =
         db_.handle(ev, now, [&](const bot::directory& dir, const bot::repository& repo) {
-            bot::decision d = thread ? brain_.decide(ev, dir, repo, now)
-                                     : bot::file_from_mail(ev, m.subject, m.body_text(), dir, repo,
-                                                           brain_.settings(), now);
+            bot::decision d;
+            if (!thread) {
+                d = bot::file_from_mail(ev, m.subject, m.body_text(), dir, repo, brain_.settings(),
+                                        now);
+            } else {
+                for (const auto& one : events) {
+                    append(d, brain_.decide(one, dir, repo, now));
+                }
+            }
             std::vector<bot::message> replies = d.replies;
             if (!thread) {
                 if (d.case_write && d.case_write->id == 0) {
@@ -418,15 +557,19 @@ inbound_outcome inbound_mail::handle(std::string_view raw, std::chrono::sys_seco
                         o.outcome = ev.action_verb == "case.add_info" ? "reply_recorded"
                                                                       : "approval_recorded";
                         o.detail = ev.action_verb;
+                    } else if (o.outcome == "approval_recorded") {
+                        continue;  // one procedure of a reading list confirmed is enough
                     } else if (a.action == "denied:" + ev.action_verb) {
                         o.outcome = "rejected_unknown_sender";
                         o.detail = "not entitled to " + ev.action_verb;
                     } else if (a.action == ev.action_verb && a.outcome == "invalid") {
-                        o.detail = ev.action_verb + " refused in the case's state";
+                        o.detail = ev.action_verb + " refused in the " +
+                                   (procedure_topic ? "procedure's" : "case's") + " state";
                     }
                 }
-                if (o.outcome == "not_understood" && d.audit.empty()) {
-                    replies.push_back(text_message(help_text(lang)));
+                if (o.outcome == "not_understood" && d.audit.empty() &&
+                    (!procedure_topic || replies.empty())) {
+                    replies.push_back(text_message(advice()));
                 }
             }
             if (const auto note = attachments_note(m, lang); !note.empty()) {

@@ -2,9 +2,12 @@
 // Inbound email: one code path from the bytes of a message to its outcome, used by the IMAP
 // reader and by `kvalitetsvakt mail ingest`. It parses, drops duplicates, ignores auto-replies
 // and bounces (marking bounced addresses as failing), refuses what is too large, unknown or not
-// authenticated, finds the case a reply belongs to (plus-address token, then In-Reply-To and
-// References), files new mail to the deviation address, and hands everything else to the bot
-// through the store like any other channel. Answers go to the outbox on the email channel,
+// authenticated, finds the mail a reply answers (plus-address token, then In-Reply-To and
+// References) and routes it by what that mail was about: a case (MOTTATT, LUKK, information), an
+// approval request (GODKJENN, AVVIS), a procedure-review reminder ("Ingen endring"), a
+// reading-list mail ("Lest"); a reply to any other mail is answered and changes nothing. It files
+// new mail to the deviation address, and hands everything else to the bot through the store like
+// any other channel. Answers go to the outbox on the email channel,
 // rate-limited per sender; auto-replies and bounces are never answered.
 // Uses its store from one thread at a time; not thread-safe. Throws store_error when the
 // database fails (nothing of that message is then stored, so it can be offered again).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "daemon/store/message_json.hpp"
 #include "daemon/store/store_view.hpp"
 
 namespace kv::daemon {
@@ -59,6 +60,19 @@ std::vector<email_thread> email_threads_about(database& db, std::string_view rec
     }
     std::reverse(out.begin(), out.end());
     return out;
+}
+
+std::optional<bot::message> outbox_message(database& db, std::int64_t id) {
+    auto& s = db.cached("SELECT body FROM outbox WHERE id = ?");
+    s.bind_all(id);
+    if (!s.step()) {
+        return std::nullopt;
+    }
+    try {
+        return message_from_json(s.text(0));
+    } catch (const store_error&) {
+        return std::nullopt;
+    }
 }
 
 }  // namespace kv::daemon

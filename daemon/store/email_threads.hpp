@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bot/message/message.hpp"
 #include "daemon/store/sqlite.hpp"
 
 namespace kv::daemon {
@@ -31,5 +32,10 @@ std::optional<email_thread> find_email_thread_by_message_id(database& db,
 // The mail sent to `recipient` about `subject_key`, oldest first (at most `limit`, the latest).
 std::vector<email_thread> email_threads_about(database& db, std::string_view recipient,
                                               std::string_view subject_key, int limit = 20);
+
+// The message of outbox row `id`: what a mail sent without a subject key of its own (threaded
+// as "outbox:<id>") was about. Nothing when the row is gone or its body does not read as a
+// message.
+std::optional<bot::message> outbox_message(database& db, std::int64_t id);
 
 }  // namespace kv::daemon

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): reminder emails to the loopback SMTP sink (STARTTLS + AUTH), sent by
-# Kvalitetsvakt's sender (GMime compose + libcurl, one connection per round) and the same
-# messages by Python's smtplib (one connection per round). The machine is shared, so the total is
-# split into rounds that alternate which client goes first. Prints messages/s and the ratio.
+# Kvalitetsvakt's SMTP client (GMime compose + libcurl, one connection per round), by the
+# daemon's whole send path (outbox rows in a fresh store, the delivery worker and the email
+# sender: compose, thread and links recorded, sent, marked delivered), and the same messages by
+# Python's smtplib (one connection per round). The machine is shared, so the total is split into
+# rounds that alternate which client goes first. Prints messages/s and the ratios.
 #   tests/bench/email_send_bench.sh BUILD_DIR [COUNT] [ROUNDS]
 set -euo pipefail
 BUILD=$(realpath "${1:?usage: $0 BUILD_DIR [COUNT] [ROUNDS]}")
@@ -11,7 +13,9 @@ ROUNDS=${3:-5}
 PER_ROUND=$((COUNT / ROUNDS))
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BENCH="$BUILD/tests/kv_email_bench"
+OUTBOX_BENCH="$BUILD/tests/kv_email_outbox_bench"
 [ -x "$BENCH" ] || cmake --build "$BUILD" --target kv_email_bench
+[ -x "$OUTBOX_BENCH" ] || cmake --build "$BUILD" --target kv_email_outbox_bench
 T=$(mktemp -d /tmp/kv-email-bench.XXXXXX)
 chmod 755 "$T"
 PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -24,6 +28,13 @@ CERT="$T/sink/tls/cert.pem"
 run_kv() {  # run_kv ROUND: sends, and leaves the messages in $T/messages-ROUND for smtplib
     "$BENCH" --url "smtp://localhost:$PORT/kv.eksempel.test" --ca "$CERT" --count "$PER_ROUND" \
         --dump "$T/messages-$1" > "$T/kv-$1.out"
+}
+run_outbox() {  # run_outbox ROUND: prints the seconds the daemon's send path took
+    "$OUTBOX_BENCH" --url "smtp://localhost:$PORT/kv.eksempel.test" --ca "$CERT" \
+        --count "$PER_ROUND" --dir "$T/outbox-$1" > "$T/outbox-$1.out"
+    grep -v '^KV_' "$T/outbox-$1.out" | sed "s/^/round $1: /" >&2
+    sed -n 's/^KV_OUTBOX_SECONDS //p' "$T/outbox-$1.out"
+    rm -rf "$T/outbox-$1"
 }
 run_py() {  # run_py ROUND: prints the seconds smtplib took to send the round's messages
     /usr/bin/python3 - "$PORT" "$CERT" "$T/messages-$1" <<'PY'
@@ -40,14 +51,14 @@ print("%.6f" % (time.perf_counter() - start))
 PY
 }
 
-KV_SEND=0; KV_COMPOSE=0; PY_SEND=0
+KV_SEND=0; KV_COMPOSE=0; PY_SEND=0; KV_OUTBOX=0
 for r in $(seq 1 "$ROUNDS"); do
     if [ $((r % 2)) = 1 ]; then
-        run_kv "$r"; py=$(run_py "$r")
+        run_kv "$r"; py=$(run_py "$r"); outbox=$(run_outbox "$r")
     else
         # smtplib first this round: its messages are made (and not timed) beforehand
         "$BENCH" --send no --count "$PER_ROUND" --dump "$T/messages-$r"
-        py=$(run_py "$r"); run_kv "$r.k"
+        py=$(run_py "$r"); outbox=$(run_outbox "$r"); run_kv "$r.k"
         cp "$T/kv-$r.k.out" "$T/kv-$r.out"
     fi
     kv_send=$(sed -n 's/^KV_SEND_SECONDS //p' "$T/kv-$r.out")
@@ -57,14 +68,18 @@ for r in $(seq 1 "$ROUNDS"); do
     KV_SEND=$(/usr/bin/python3 -c "print($KV_SEND + $kv_send)")
     KV_COMPOSE=$(/usr/bin/python3 -c "print($KV_COMPOSE + $kv_compose)")
     PY_SEND=$(/usr/bin/python3 -c "print($PY_SEND + $py)")
+    KV_OUTBOX=$(/usr/bin/python3 -c "print($KV_OUTBOX + $outbox)")
 done
 TOTAL=$((PER_ROUND * ROUNDS))
 RECEIVED=$(ls "$T/sink/mail" | grep -c '\.eml$')
-echo "sink received $RECEIVED messages (expected $((2 * TOTAL)))"
+echo "sink received $RECEIVED messages (expected $((3 * TOTAL)))"
 /usr/bin/python3 -c "
-n, kv, kvc, py = $TOTAL, $KV_SEND, $KV_COMPOSE, $PY_SEND
+n, kv, kvc, py, ob = $TOTAL, $KV_SEND, $KV_COMPOSE, $PY_SEND, $KV_OUTBOX
 print('kvalitetsvakt send:           %6.0f messages/s (%d in %.2f s)' % (n / kv, n, kv))
 print('kvalitetsvakt compose + send: %6.0f messages/s (compose alone %.0f messages/s)' % (n / (kv + kvc), n / kvc))
 print('smtplib send:                 %6.0f messages/s (%d in %.2f s)' % (n / py, n, py))
 print('ratio kvalitetsvakt/smtplib, send only:       %.2f  (goal >= 1.0)' % (py / kv))
-print('ratio kvalitetsvakt/smtplib, compose + send:  %.2f' % (py / (kv + kvc)))"
+print('kvalitetsvakt daemon send path:  %6.0f messages/s (%d in %.2f s: outbox to marked delivered)' % (n / ob, n, ob))
+print('ratio kvalitetsvakt/smtplib, compose + send:  %.2f' % (py / (kv + kvc)))
+print('ratio kvalitetsvakt/smtplib, daemon path:     %.2f' % (py / ob))
+print('verdict: send only %s, daemon path %s (goal >= 1.0)' % ('met' if py / kv >= 1.0 else 'NOT met', 'met' if py / ob >= 1.0 else 'NOT met'))"

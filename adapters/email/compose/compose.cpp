@@ -224,6 +224,12 @@ std::optional<std::string> reply_keyword(std::string_view verb) {
     if (verb == "approval.reject") {
         return "AVVIS <begrunnelse>";
     }
+    if (verb == "review.keep") {
+        return "INGEN ENDRING";
+    }
+    if (verb == "reading.confirm") {
+        return "LEST";
+    }
     return std::nullopt;
 }
 

@@ -40,7 +40,8 @@ std::string html_body(const outgoing_mail& mail);
 std::string rfc5322_date(std::chrono::sys_seconds t);
 
 // The reply keyword that takes an action by email, e.g. "MOTTATT" for "case.receive",
-// "LUKK <konklusjon>" for "case.close"; nullopt when the action needs the link.
+// "LUKK <konklusjon>" for "case.close", "INGEN ENDRING" for "review.keep", "LEST" for
+// "reading.confirm"; nullopt when the action needs the link.
 std::optional<std::string> reply_keyword(std::string_view verb);
 
 }  // namespace kv::email

@@ -187,7 +187,10 @@ TEST_CASE("reply keywords exist only for actions that a reply can take", "[email
     CHECK(reply_keyword("case.close") == "LUKK <konklusjon>");
     CHECK(reply_keyword("approval.approve") == "GODKJENN");
     CHECK(reply_keyword("approval.reject") == "AVVIS <begrunnelse>");
+    CHECK(reply_keyword("review.keep") == "INGEN ENDRING");
+    CHECK(reply_keyword("reading.confirm") == "LEST");
     CHECK_FALSE(reply_keyword("case.assess"));
+    CHECK_FALSE(reply_keyword("review.new_version"));
 }
 
 TEST_CASE("a line break in a title or name never starts a header field", "[email][compose]") {
