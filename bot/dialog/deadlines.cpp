@@ -39,8 +39,11 @@ void list_my_deadlines(context& ctx, std::string_view) {
     for (const auto& u : ctx.dir.all_units()) {
         unit_ids.push_back(u.id);
     }
-    const work_calendar cal;
-    const deviation_followup_settings rules;
+    // The scheduler's numbers and working hours, so the dates shown are those it chases by.
+    const work_calendar default_calendar;
+    const deviation_followup_settings default_rules;
+    const work_calendar& cal = ctx.cfg.calendar ? *ctx.cfg.calendar : default_calendar;
+    const deviation_followup_settings& rules = ctx.cfg.followup ? *ctx.cfg.followup : default_rules;
     for (const auto& c : ctx.repo.open_cases_in(unit_ids)) {
         for (const auto& m : c.measures) {
             if (m.state == measure_state::open && m.responsible_email == ctx.me.email) {
@@ -51,9 +54,9 @@ void list_my_deadlines(context& ctx, std::string_view) {
             }
         }
         if (c.state == case_state::ny && leads_unit(ctx.dir, ctx.me.email, c.unit_id)) {
-            const int n = is_serious(c, ctx.cfg.serious) ? rules.serious_receive_within_working_days
-                                                         : rules.receive_within_working_days;
-            const auto by = cal.add_working_days(c.created_at, n);
+            const auto by = cal.add_working_days(
+                c.created_at,
+                followup_days_for(c, ctx.cfg.serious, rules).receive_within_working_days);
             list.push_back(
                 {format_oslo(by),
                  (nb ? "Motta " : "Receive ") + c.human_id + " (" + case_line(c, ctx.me.lang) + ")",

@@ -54,13 +54,7 @@ std::vector<chase_step> steps_of(const deviation_case& c, const deviation_follow
     std::vector<chase_step> out;
     const auto unit = dir.find_unit(c.unit_id);
     if (c.state == case_state::ny) {
-        const bool serious = is_serious(c, snap.rules.serious);
-        int first = serious ? s.serious_receive_within_working_days : s.receive_within_working_days;
-        int more = serious ? s.serious_escalate_after_working_days : s.escalate_after_working_days;
-        if (const auto own = s.by_kind.find(c.kind); !serious && own != s.by_kind.end()) {
-            first = own->second.receive_within_working_days;
-            more = own->second.escalate_after_working_days;
-        }
+        const auto [first, more] = followup_days_for(c, snap.rules.serious, s);
         const sys_seconds remind_at = cal.add_working_days(c.created_at, first);
         chase_step remind{
             remind_at, reminder_kind::deviation_followup, c.human_id, {}, "remind-1", {}, nullptr};
@@ -142,6 +136,17 @@ message body_of(const deviation_case& c, const chase_step& st, const std::string
 }
 
 }  // namespace
+
+followup_days followup_days_for(const deviation_case& c, const serious_event_rule& serious,
+                                const deviation_followup_settings& s) {
+    if (is_serious(c, serious)) {
+        return {s.serious_receive_within_working_days, s.serious_escalate_after_working_days};
+    }
+    if (const auto own = s.by_kind.find(c.kind); own != s.by_kind.end()) {
+        return own->second;
+    }
+    return {s.receive_within_working_days, s.escalate_after_working_days};
+}
 
 std::vector<due_reminder> deviation_followup_reminders(
     const deviation_followup_snapshot& snapshot, sys_seconds now, const work_calendar& cal,

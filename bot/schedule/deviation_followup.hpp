@@ -39,6 +39,11 @@ struct deviation_followup_settings {
     std::map<case_kind, followup_days> by_kind;
 };
 
+// The working days case `c` has to be received, and then until the leader above is told: the
+// serious numbers for serious events, else its kind's own numbers, else the general ones.
+followup_days followup_days_for(const deviation_case& c, const serious_event_rule& serious,
+                                const deviation_followup_settings& settings);
+
 // What the rules read: the open cases (any state but closed, with their measures), the bot's
 // rules (which events are serious; how a case card looks), and the organisation (units, leaders,
 // languages). `org` must outlive the call.

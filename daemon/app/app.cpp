@@ -49,7 +49,7 @@ std::optional<app> open_app(const std::filesystem::path& config_file, std::ostre
         if (auto sc = load_schedule_config(loaded->cfg, loaded->org, wheel_errors)) {
             wheel = std::make_shared<const scheduler>(std::move(*sc));
         }
-        bot::bot brain(loaded->cfg.bot, std::move(wheel));
+        bot::bot brain(bot_rules(loaded->cfg), std::move(wheel));
         return app{std::move(loaded->cfg), std::move(loaded->org), std::move(db), std::move(brain)};
     } catch (const store_error& e) {
         err << "error: " << e.what() << "\n";

@@ -19,31 +19,70 @@ std::chrono::sys_seconds wall_clock_now() {
 }  // namespace
 
 schedule_timer::schedule_timer(net::any_io_executor io, net::any_io_executor store_executor,
-                               const scheduler& sched, store& db)
+                               const scheduler& sched, store& db, schedule_timer_options options)
     : io_(std::move(io)),
       store_executor_(std::move(store_executor)),
       sched_(sched),
       db_(db),
-      timer_(io_) {}
+      options_(options),
+      timer_(io_),
+      coalesce_timer_(io_),
+      other_writers_timer_(io_) {}
+
+schedule_timer::~schedule_timer() = default;
 
 void schedule_timer::start() {
-    wake();
+    net::post(store_executor_, [this] {
+        try {
+            watch_ = std::make_unique<commit_watch>(db_.db(), [this] {
+                if (!running_) {
+                    wake();
+                }
+            });
+        } catch (const std::exception& e) {
+            log::error(std::string("scheduler cannot watch the store: ") + e.what());
+        }
+        run_on_store();
+    });
+    net::post(io_, [this] { arm_other_writers_check(); });
 }
 
 void schedule_timer::wake() {
-    net::post(store_executor_, [this] { run_on_store(); });
+    if (wake_pending_.exchange(true)) {
+        return;  // a recompute is already on its way and will see this change too
+    }
+    net::post(io_, [this] {
+        if (stopped_) {
+            return;
+        }
+        coalesce_timer_.expires_after(options_.coalesce);
+        coalesce_timer_.async_wait([this](const boost::system::error_code& ec) {
+            if (!ec && !stopped_) {
+                net::post(store_executor_, [this] { run_on_store(); });
+            }
+        });
+    });
 }
 
 void schedule_timer::stop() {
     net::post(io_, [this] {
         stopped_ = true;
         timer_.cancel();
+        coalesce_timer_.cancel();
+        other_writers_timer_.cancel();
     });
+    net::post(store_executor_, [this] { watch_.reset(); });
 }
 
 void schedule_timer::run_on_store() {
+    // Cleared before reading, so a commit during this run wakes the next one.
+    wake_pending_.store(false);
     std::optional<std::chrono::sys_seconds> next;
+    running_ = true;
     try {
+        if (watch_) {
+            watch_->others_committed();  // this run reads their writes too
+        }
         const auto now = wall_clock_now();
         const auto sent = sched_.run_once(db_, now, false);
         if (!sent.empty()) {
@@ -55,19 +94,49 @@ void schedule_timer::run_on_store() {
         log::error(std::string("scheduler failed: ") + e.what());
         next = wall_clock_now() + std::chrono::minutes{1};
     }
+    running_ = false;
+    ++recomputes_;
     net::post(io_, [this, next] { arm(next); });
+}
+
+void schedule_timer::check_other_writers() {
+    try {
+        if (watch_ && watch_->others_committed()) {
+            wake();
+        }
+    } catch (const std::exception& e) {
+        log::error(std::string("scheduler cannot read the store's version: ") + e.what());
+    }
 }
 
 void schedule_timer::arm(std::optional<std::chrono::sys_seconds> next) {
     next_ = next;
-    if (stopped_ || !next) {
+    if (stopped_) {
+        return;
+    }
+    if (!next) {
+        timer_.cancel();
         return;
     }
     timer_.expires_at(std::chrono::system_clock::time_point{next->time_since_epoch()});
     timer_.async_wait([this](const boost::system::error_code& ec) {
         if (!ec && !stopped_) {
-            wake();
+            net::post(store_executor_, [this] { run_on_store(); });
         }
+    });
+}
+
+void schedule_timer::arm_other_writers_check() {
+    if (stopped_ || options_.other_writers_every.count() <= 0) {
+        return;
+    }
+    other_writers_timer_.expires_after(options_.other_writers_every);
+    other_writers_timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec || stopped_) {
+            return;
+        }
+        net::post(store_executor_, [this] { check_other_writers(); });
+        arm_other_writers_check();
     });
 }
 

@@ -1,45 +1,80 @@
 #pragma once
 // The daemon's one scheduler timer: runs the scheduler at start, enqueues what is due, and
-// sleeps until the next instant anything falls due (no polling). wake() recomputes at once,
-// for when stored state changed. The scheduler and the store are used only on the store
-// executor (one thread); the timer lives on the I/O executor. stop() cancels; the object must
-// outlive the io_context's run.
+// sleeps until the next instant anything falls due. It recomputes at once when stored state
+// changes: every commit on the store's connection wakes it (a commit hook, so whatever commits
+// there — Teams, email links, the calendar — counts, except the scheduler's own writes), and
+// commits by other connections and processes (`chat`, mail ingest, imports, the delivery worker)
+// are noticed by one cheap query every `other_writers_every`. Wakes are coalesced: however many
+// arrive within `coalesce`, they cause one recompute, so a burst of filings costs one.
+//
+// The scheduler and the store are used only on the store executor (one thread); the timers live
+// on the I/O executor. A failed run is logged and retried a minute later. stop() cancels; the
+// object must outlive the io_context's run and the store thread's last task.
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <memory>
 #include <optional>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/system_timer.hpp>
 
 #include "daemon/schedule/scheduler.hpp"
+#include "daemon/store/commit_watch.hpp"
 #include "daemon/store/store.hpp"
 
 namespace kv::daemon {
 
+struct schedule_timer_options {
+    // Wakes within this long of the first one are served by one recompute. 0: at once.
+    std::chrono::milliseconds coalesce{std::chrono::seconds{1}};
+    // SQLite tells no connection about another's commits, so this is how often the store is
+    // asked (PRAGMA data_version) whether anyone else wrote. 0: never.
+    std::chrono::milliseconds other_writers_every{std::chrono::seconds{5}};
+};
+
 class schedule_timer {
   public:
     schedule_timer(boost::asio::any_io_executor io, boost::asio::any_io_executor store_executor,
-                   const scheduler& sched, store& db);
+                   const scheduler& sched, store& db, schedule_timer_options options = {});
+    ~schedule_timer();
+    schedule_timer(const schedule_timer&) = delete;
+    schedule_timer& operator=(const schedule_timer&) = delete;
 
+    // Starts watching the store's commits and computes at once.
     void start();
-    // Recompute now; safe to call from any thread.
+    // Stored state changed: recompute within `coalesce`. Cheap; safe to call from any thread.
     void wake();
     void stop();
 
-    // For metrics and tests: when the timer is set to fire next (nullopt: nothing due).
+    // For metrics and tests: when the timer is set to fire next (nullopt: nothing due). Read it
+    // on the I/O executor's thread.
     std::optional<std::chrono::sys_seconds> next_wake() const { return next_; }
+    // For metrics and tests: how many times the scheduler has run. Safe from any thread.
+    std::uint64_t recomputes() const { return recomputes_.load(); }
 
   private:
     void run_on_store();
+    void check_other_writers();
     void arm(std::optional<std::chrono::sys_seconds> next);
+    void arm_other_writers_check();
 
     boost::asio::any_io_executor io_;
     boost::asio::any_io_executor store_executor_;
     const scheduler& sched_;
     store& db_;
+    schedule_timer_options options_;
     boost::asio::system_timer timer_;
+    boost::asio::steady_timer coalesce_timer_;
+    boost::asio::steady_timer other_writers_timer_;
     std::optional<std::chrono::sys_seconds> next_;
-    bool stopped_ = false;
+    bool stopped_ = false;  // I/O executor only
+    std::atomic<bool> wake_pending_{false};
+    std::atomic<std::uint64_t> recomputes_{0};
+    bool running_ = false;                 // store executor only: the scheduler's own commits
+    std::unique_ptr<commit_watch> watch_;  // store executor only
 };
 
 }  // namespace kv::daemon

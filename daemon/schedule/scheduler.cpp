@@ -81,15 +81,26 @@ std::optional<sys_seconds> earliest(std::optional<sys_seconds> a, std::optional<
     return std::min(*a, *b);
 }
 
-}  // namespace
-
-std::optional<schedule_config> load_schedule_config(const settings& cfg, const organisation& org,
-                                                    std::ostream& err) {
+bot::work_calendar working_calendar(const settings& cfg) {
     bot::working_hours hours;
     hours.start = minutes{cfg.schedule.working_start_minutes};
     hours.end = minutes{cfg.schedule.working_end_minutes};
+    return bot::work_calendar{hours};
+}
+
+}  // namespace
+
+bot::bot_settings bot_rules(const settings& cfg) {
+    bot::bot_settings out = cfg.bot;
+    out.followup = std::make_shared<const bot::deviation_followup_settings>(cfg.reminders.followup);
+    out.calendar = std::make_shared<const bot::work_calendar>(working_calendar(cfg));
+    return out;
+}
+
+std::optional<schedule_config> load_schedule_config(const settings& cfg, const organisation& org,
+                                                    std::ostream& err) {
     schedule_config out{{},
-                        bot::work_calendar{hours},
+                        working_calendar(cfg),
                         cfg.bot,
                         org,
                         cfg.reminders.reviews,

@@ -37,6 +37,10 @@ struct schedule_config {
 std::optional<schedule_config> load_schedule_config(const settings& cfg, const organisation& org,
                                                     std::ostream& err);
 
+// The bot's rules from cfg.bot, with the deviation follow-up numbers and the working calendar
+// the scheduler uses, so what the chat shows (`frister`) matches what is reminded.
+bot::bot_settings bot_rules(const settings& cfg);
+
 class scheduler final : public bot::wheel_calendar {
   public:
     explicit scheduler(schedule_config config);

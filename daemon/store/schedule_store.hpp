@@ -15,7 +15,7 @@
 namespace kv::daemon {
 
 // For each reminder, whether a row with its recipient and dedupe key is already in the outbox
-// (pending, delivered or failed), or an enqueued digest carried it. Throws store_error.
+// (pending, delivered, failed or cancelled), or an enqueued digest carried it. Throws store_error.
 std::vector<bool> already_enqueued(store& s, const std::vector<bot::due_reminder>& reminders);
 
 // Enqueues the reminders through store::apply, one transaction per delivery instant, each row

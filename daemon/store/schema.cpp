@@ -446,7 +446,45 @@ CREATE TABLE calendar_feeds (
 );
 )sql";
 
-constexpr std::array<std::string_view, 11> migrations{v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11};
+// Version 12: a reminder whose step someone has acted on (a case received, a measure done, a
+// procedure reviewed, a reading confirmed) is cancelled before it is sent: the outbox state may
+// be 'cancelled'. The row stays, for the audit and so its dedupe key keeps it from being enqueued
+// again; a cancelled row never becomes pending again (a retry or a fallback of a row the delivery
+// worker held when it was cancelled), but may still become delivered (it was sent).
+constexpr std::string_view v12 = R"sql(
+CREATE TABLE outbox_v12 (
+    id INTEGER PRIMARY KEY,
+    recipient_email TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    body TEXT NOT NULL,
+    urgent INTEGER NOT NULL,
+    dedupe_key TEXT,
+    state TEXT NOT NULL DEFAULT 'pending'
+        CHECK (state IN ('pending', 'delivered', 'failed', 'cancelled')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    not_before INTEGER NOT NULL,
+    delivered_at INTEGER,
+    conversation TEXT NOT NULL DEFAULT '',
+    UNIQUE (recipient_email, dedupe_key)
+);
+INSERT INTO outbox_v12 (id, recipient_email, channel, body, urgent, dedupe_key, state, attempts,
+        last_error, created_at, not_before, delivered_at, conversation)
+    SELECT id, recipient_email, channel, body, urgent, dedupe_key, state, attempts, last_error,
+        created_at, not_before, delivered_at, conversation FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_v12 RENAME TO outbox;
+CREATE INDEX outbox_due ON outbox (state, not_before);
+CREATE TRIGGER outbox_cancelled_stays_cancelled BEFORE UPDATE OF state ON outbox
+    WHEN OLD.state = 'cancelled' AND NEW.state NOT IN ('cancelled', 'delivered')
+BEGIN
+    SELECT RAISE(IGNORE);
+END;
+)sql";
+
+constexpr std::array<std::string_view, 12> migrations{v1, v2, v3, v4,  v5,  v6,
+                                                      v7, v8, v9, v10, v11, v12};
 
 [[noreturn]] void refuse_newer(const database& db, std::int64_t version) {
     throw store_error(

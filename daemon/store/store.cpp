@@ -10,6 +10,7 @@
 #include "bot/domain/names.hpp"
 #include "daemon/store/message_json.hpp"
 #include "daemon/store/procedure_store.hpp"
+#include "daemon/store/reminder_cancellation.hpp"
 #include "daemon/store/schedule_store.hpp"
 #include "daemon/store/schema.hpp"
 #include "daemon/store/store_view.hpp"
@@ -311,6 +312,7 @@ void store::apply_in_transaction(const bot::decision& d, const std::string& acto
 
     detail::apply_library_changes(db_, d, actor, now);
     detail::apply_digest_choice(db_, d, actor, now);
+    detail::cancel_settled_reminders(db_, d, actor, via, now);
 }
 
 void store::with_read(const read_fn& fn) {
