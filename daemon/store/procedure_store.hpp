@@ -38,6 +38,22 @@ std::set<std::string> active_person_emails(database& db);
 // Throws store_error.
 std::set<std::string> procedures_awaiting_approval(database& db);
 
+// Active procedures not waiting for an approval whose review falls due on or before `last_due`,
+// ordered by due date: one index range, however large the library. Throws store_error.
+std::vector<bot::procedure> procedures_due_by(database& db, std::chrono::year_month_day last_due);
+
+// The review rounds of active procedures not waiting for an approval, due on or before
+// `last_due`: one procedure per distinct (due date, last review), carrying only those dates and
+// the interval, which are all a round's steps depend on. One index seek per round, so a day on
+// which a thousand procedures fall due costs one. Ordered by due date. Throws store_error.
+std::vector<bot::procedure> review_rounds_due_by(database& db,
+                                                 std::chrono::year_month_day last_due);
+
+// The earliest due date after `after` of an active procedure not waiting for an approval;
+// nullopt when none. Throws store_error.
+std::optional<std::chrono::year_month_day> first_review_due_after(
+    database& db, std::chrono::year_month_day after);
+
 // The procedure with `id`, active or retired. Throws store_error.
 std::optional<bot::procedure> load_procedure(database& db, const std::string& id);
 

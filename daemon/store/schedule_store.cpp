@@ -2,6 +2,10 @@
 
 #include <map>
 
+#include "bot/domain/names.hpp"
+#include "bot/domain/oslo_time.hpp"
+#include "daemon/store/store_view.hpp"
+
 namespace kv::daemon {
 
 std::vector<bool> already_enqueued(store& s, const std::vector<bot::due_reminder>& reminders) {
@@ -56,6 +60,92 @@ std::set<std::string> load_daily_digest_people(database& db) {
     }
     q.reset();
     return out;
+}
+
+namespace {
+
+constexpr std::string_view open_in_active_unit =
+    "state <> 'lukket' AND unit_id IN (SELECT id FROM units WHERE active = 1)";
+
+// One open measure due after `after` and on or before `last` whose case is open, in due order,
+// meeting `condition` (on measures m and units u).
+std::optional<bot::deviation_case> next_measure_round(database& db, const std::string& after,
+                                                      const std::string& last,
+                                                      std::string_view condition) {
+    auto& s = db.cached(
+        "SELECT m.due_date, c.human_id, c.unit_id, m.number, m.responsible_email "
+        "FROM measures m JOIN cases c ON c.id = m.case_id JOIN units u ON u.id = c.unit_id "
+        "WHERE m.state = 'open' AND m.due_date > ? AND m.due_date <= ? AND c.state <> 'lukket' "
+        "AND u.active = 1 AND " +
+        std::string{condition} + " ORDER BY m.due_date LIMIT 1");
+    s.bind_all(after, last);
+    if (!s.step()) {
+        return std::nullopt;
+    }
+    bot::deviation_case c;
+    c.state = bot::case_state::mottatt;
+    c.human_id = s.text(1);
+    c.unit_id = s.text(2);
+    bot::measure m;
+    m.due_date = s.text(0);
+    m.number = s.integer(3);
+    m.responsible_email = s.text(4);
+    m.state = bot::measure_state::open;
+    c.measures.push_back(std::move(m));
+    s.reset();
+    return c;
+}
+
+std::string day_before(std::chrono::year_month_day d) {
+    return bot::format_date(
+        std::chrono::year_month_day{std::chrono::sys_days{d} - std::chrono::days{1}});
+}
+
+}  // namespace
+
+std::vector<bot::deviation_case> followup_cases_due(
+    database& db, std::chrono::sys_seconds new_created_by,
+    std::chrono::year_month_day measures_due_before) {
+    const detail::sql_view view{db};
+    return view.cases_where(
+        "WHERE id IN (SELECT id FROM cases WHERE state = ? AND created_at <= ? UNION "
+        "SELECT case_id FROM measures WHERE state = ? AND due_date < ?) AND " +
+            std::string{open_in_active_unit},
+        [&](statement& s) {
+            s.bind_all(bot::to_string(bot::case_state::ny), detail::to_unix(new_created_by),
+                       bot::to_string(bot::measure_state::open),
+                       bot::format_date(measures_due_before));
+        });
+}
+
+std::vector<bot::deviation_case> new_cases_created_after(database& db,
+                                                         std::chrono::sys_seconds after) {
+    const detail::sql_view view{db};
+    return view.cases_where(
+        "WHERE state = ? AND created_at > ? AND " + std::string{open_in_active_unit},
+        [&](statement& s) {
+            s.bind_all(bot::to_string(bot::case_state::ny), detail::to_unix(after));
+        });
+}
+
+std::vector<bot::deviation_case> measure_rounds_due(database& db, std::chrono::year_month_day from,
+                                                    std::chrono::year_month_day to) {
+    const std::string last = bot::format_date(to);
+    std::vector<bot::deviation_case> out;
+    // A skip scan over the due dates: each query seeks past the previous date. Dates sort as
+    // text, so the day before `from` starts the range at `from`.
+    std::string after = day_before(from);
+    while (auto round = next_measure_round(db, after, last,
+                                           "(u.leader_email <> '' OR u.deputy_email <> '')")) {
+        after = round->measures.front().due_date;
+        out.push_back(std::move(*round));
+    }
+    return out;
+}
+
+std::optional<bot::deviation_case> first_measure_due_from(database& db,
+                                                          std::chrono::year_month_day from) {
+    return next_measure_round(db, day_before(from), "9999-12-31", "m.responsible_email <> ''");
 }
 
 namespace detail {

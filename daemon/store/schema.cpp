@@ -446,7 +446,18 @@ CREATE TABLE calendar_feeds (
 );
 )sql";
 
-constexpr std::array<std::string_view, 11> migrations{v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11};
+// Version 12: the scheduler reads only what falls due: procedure review rounds in due order (the
+// wider index replaces procedures_due, which is its prefix), new cases by age, open measures by
+// due date.
+constexpr std::string_view v12 = R"sql(
+DROP INDEX procedures_due;
+CREATE INDEX procedures_due ON procedures (active, due_date, last_reviewed);
+CREATE INDEX cases_by_state ON cases (state, created_at);
+CREATE INDEX measures_by_due ON measures (state, due_date);
+)sql";
+
+constexpr std::array<std::string_view, 12> migrations{v1, v2, v3, v4,  v5,  v6,
+                                                      v7, v8, v9, v10, v11, v12};
 
 [[noreturn]] void refuse_newer(const database& db, std::int64_t version) {
     throw store_error(
