@@ -278,8 +278,8 @@ std::vector<bot::due_reminder> scheduler::wheel_due(store& s, sys_seconds now) c
                 }
             }
             const auto units = committee_units(item.committee_id);
-            s.with_read([&](const bot::directory&, const bot::repository& repo) {
-                in.open_cases = repo.open_cases_in(units);
+            s.with_read([&](const bot::directory&, const bot::repository&) {
+                in.open_cases = agenda_cases_in(s.db(), units, local_date(now));
             });
         }
         return bot::build_agenda(o, in, config_.rules, local_date(now));

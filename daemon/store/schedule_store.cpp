@@ -148,6 +148,59 @@ std::optional<bot::deviation_case> first_measure_due_from(database& db,
     return next_measure_round(db, day_before(from), "9999-12-31", "m.responsible_email <> ''");
 }
 
+std::vector<bot::deviation_case> agenda_cases_in(database& db,
+                                                 const std::vector<std::string>& unit_ids,
+                                                 std::chrono::year_month_day late_before) {
+    auto& cases = db.cached(
+        "SELECT id, human_id, year, seq, state, category, kind, probability, consequence, "
+        "created_at FROM cases WHERE unit_id = ? AND state <> ?");
+    auto& late = db.cached(
+        "SELECT m.case_id, m.number, m.due_date FROM measures m JOIN cases c ON c.id = m.case_id "
+        "WHERE m.state = ? AND m.due_date < ? AND m.due_date <> '' AND c.unit_id = ? "
+        "AND c.state <> ?");
+    const std::string closed{bot::to_string(bot::case_state::lukket)};
+    const std::string before = bot::format_date(late_before);
+    std::vector<bot::deviation_case> out;
+    for (const auto& unit_id : unit_ids) {
+        std::map<std::int64_t, std::size_t> index_of;
+        cases.reset();
+        cases.bind_all(unit_id, closed);
+        while (cases.step()) {
+            bot::deviation_case c;
+            c.id = cases.int64(0);
+            c.human_id = cases.text(1);
+            c.year = cases.integer(2);
+            c.seq = cases.integer(3);
+            c.state = detail::parse_column(db, bot::parse_case_state, cases.text(4), "cases.state");
+            c.cat = detail::parse_column(db, bot::parse_category, cases.text(5), "cases.category");
+            c.kind = detail::parse_column(db, bot::parse_case_kind, cases.text(6), "cases.kind");
+            c.unit_id = unit_id;
+            if (!cases.is_null(7) && !cases.is_null(8)) {
+                c.risk = bot::risk_assessment{cases.integer(7), cases.integer(8)};
+            }
+            c.created_at = detail::from_unix(cases.int64(9));
+            index_of.emplace(c.id, out.size());
+            out.push_back(std::move(c));
+        }
+        late.reset();
+        late.bind_all(bot::to_string(bot::measure_state::open), before, unit_id, closed);
+        while (late.step()) {
+            const auto found = index_of.find(late.int64(0));
+            if (found == index_of.end()) {
+                continue;
+            }
+            bot::measure m;
+            m.number = late.integer(1);
+            m.due_date = late.text(2);
+            m.state = bot::measure_state::open;
+            out[found->second].measures.push_back(std::move(m));
+        }
+    }
+    cases.reset();
+    late.reset();
+    return out;
+}
+
 namespace detail {
 
 void apply_digest_choice(database& db, const bot::decision& d, const std::string& actor,

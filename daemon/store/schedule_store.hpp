@@ -61,6 +61,14 @@ std::vector<bot::deviation_case> measure_rounds_due(database& db, std::chrono::y
 std::optional<bot::deviation_case> first_measure_due_from(database& db,
                                                           std::chrono::year_month_day from);
 
+// The open cases of the units `unit_ids` as a meeting's agenda counts them (bot/schedule/
+// agenda.hpp): id, number, state, category, kind, unit, risk and filing time, each holding only
+// its open measures due before `late_before`. The texts an agenda does not show are not read.
+// One index range per unit for the cases and one for their late measures. Throws store_error.
+std::vector<bot::deviation_case> agenda_cases_in(database& db,
+                                                 const std::vector<std::string>& unit_ids,
+                                                 std::chrono::year_month_day late_before);
+
 namespace detail {
 // Records the daily-digest choice of a decision's sender (`actor`), inside the caller's
 // transaction. Throws store_error.

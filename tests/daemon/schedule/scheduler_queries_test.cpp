@@ -8,11 +8,13 @@
 #include <vector>
 
 #include "bot/domain/oslo_time.hpp"
+#include "bot/schedule/agenda.hpp"
 #include "bot/schedule/work_calendar.hpp"
 #include "daemon/app/app.hpp"
 #include "daemon/schedule/iso_time.hpp"
 #include "daemon/schedule/scheduler.hpp"
 #include "daemon/store/procedure_store.hpp"
+#include "daemon/store/schedule_store.hpp"
 #include "tests/bench/schedule/fill_store.hpp"
 #include "tests/daemon/config/temp_dir.hpp"
 
@@ -46,7 +48,8 @@ struct filled_store {
         db->db().exec(
             "INSERT INTO approvals (kind, subject, title, requested_by, approver_email, "
             "details_json, state, created_at) SELECT 'delete', id, title, revision_owner_email, "
-            "owner_email, '{}', 'pending', 0 FROM procedures WHERE CAST(substr(id, 4) AS INTEGER) % 50 = 0 OR "
+            "owner_email, '{}', 'pending', 0 FROM procedures WHERE CAST(substr(id, 4) AS INTEGER) "
+            "% 50 = 0 OR "
             "id IN ('PR-1000003', 'PR-1000004');"
             "UPDATE procedures SET active = 0 WHERE id = 'PR-1000005';"
             "INSERT INTO cases (id, human_id, year, seq, kind, category, unit_id, reporter_email, "
@@ -202,5 +205,40 @@ TEST_CASE("a day on which many procedures fall due is one review round", "[sched
         CHECK(bot::review_due(p) <= year_month_day{2027y / March / 10});
         CHECK(p.id != "PR-1000003");
         CHECK(p.id != "PR-1000005");
+    }
+}
+
+TEST_CASE("a meeting's agenda counts the same from the slim reads as from the whole cases",
+          "[schedule]") {
+    filled_store fs;
+    const daemon::schedule_config cfg = config_without_wheel(fs.loaded);
+    for (const int day : {0, 30, 200}) {
+        const auto today = year_month_day{sys_days{2027y / March / 10} + days{day}};
+        CAPTURE(bot::format_date(today));
+        fs.db->with_read([&](const bot::directory&, const bot::repository& repo) {
+            for (const auto& units : std::vector<std::vector<std::string>>{
+                     {"kommune", "helse", "solbakken", "hjemmetjenesten", "legevakten", "oppvekst",
+                      "eikely", "nordby"},
+                     {"oppvekst", "eikely", "nordby"}}) {
+                bot::agenda_input whole;
+                whole.open_cases = repo.open_cases_in(units);
+                whole.since = fill_now - days{120};
+                bot::agenda_input slim;
+                slim.open_cases = daemon::agenda_cases_in(fs.db->db(), units, today);
+                slim.since = whole.since;
+                const auto expected = bot::agenda_counts(whole, cfg.rules, today);
+                const auto got = bot::agenda_counts(slim, cfg.rules, today);
+                REQUIRE(got.size() == expected.size());
+                for (std::size_t i = 0; i < got.size(); ++i) {
+                    CAPTURE(expected[i].label);
+                    CHECK(got[i].label == expected[i].label);
+                    CHECK(got[i].count == expected[i].count);
+                    CHECK(got[i].top_ids == expected[i].top_ids);
+                }
+                CHECK(expected[1].count + expected[2].count + expected[3].count +
+                          expected[4].count >
+                      0);
+            }
+        });
     }
 }
