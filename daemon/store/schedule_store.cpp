@@ -220,9 +220,12 @@ void apply_digest_choice(database& db, const bot::decision& d, const std::string
 
 std::vector<bot::reading_entry> load_unread_reading(database& db) {
     auto& q = db.cached(
+        // The unread entries drive the join (CROSS JOIN keeps that order), through the partial
+        // index of unread entries: the library may be large, the unread part of the list small.
         "SELECT r.procedure_id, r.version, r.email, r.assigned_at FROM reading_list r "
-        "JOIN procedures p ON p.id = r.procedure_id AND p.version = r.version AND p.active = 1 "
-        "WHERE r.read_at IS NULL ORDER BY r.email, r.assigned_at, r.procedure_id");
+        "CROSS JOIN procedures p ON p.id = r.procedure_id AND p.version = r.version "
+        "AND p.active = 1 WHERE r.read_at IS NULL ORDER BY r.email, r.assigned_at, "
+        "r.procedure_id");
     q.reset();
     std::vector<bot::reading_entry> out;
     while (q.step()) {

@@ -448,12 +448,13 @@ CREATE TABLE calendar_feeds (
 
 // Version 12: the scheduler reads only what falls due: procedure review rounds in due order (the
 // wider index replaces procedures_due, which is its prefix), new cases by age, open measures by
-// due date.
+// due date, and the unread part of the reading list.
 constexpr std::string_view v12 = R"sql(
 DROP INDEX procedures_due;
 CREATE INDEX procedures_due ON procedures (active, due_date, last_reviewed);
 CREATE INDEX cases_by_state ON cases (state, created_at);
 CREATE INDEX measures_by_due ON measures (state, due_date);
+CREATE INDEX reading_list_waiting ON reading_list (email, assigned_at) WHERE read_at IS NULL;
 )sql";
 
 constexpr std::array<std::string_view, 12> migrations{v1, v2, v3, v4,  v5,  v6,
