@@ -94,27 +94,26 @@ std::vector<bot::procedure> procedures_due_by(database& db, std::chrono::year_mo
 
 std::vector<bot::procedure> review_rounds_due_by(database& db,
                                                  std::chrono::year_month_day last_due) {
-    // A skip scan: each query seeks past the previous round in procedures_due.
+    // A skip scan: each query seeks past the previous due date in procedures_due, whose first
+    // entry for a date is the one reviewed earliest.
     auto& s = db.cached(
         "SELECT due_date, last_reviewed, interval_months FROM procedures "
-        "WHERE active = 1 AND (due_date, last_reviewed) > (?, ?) AND due_date <= ? "
+        "WHERE active = 1 AND due_date > ? AND due_date <= ? "
         "AND id NOT IN (SELECT subject FROM approvals WHERE state = 'pending') "
         "ORDER BY due_date, last_reviewed LIMIT 1");
     const std::string last = bot::format_date(last_due);
     std::string due;
-    std::string reviewed;
     std::vector<bot::procedure> out;
     for (;;) {
         s.reset();
-        s.bind_all(due, reviewed, last);
+        s.bind_all(due, last);
         if (!s.step()) {
             break;
         }
         due = s.text(0);
-        reviewed = s.text(1);
         bot::procedure p;
         p.last_reviewed =
-            detail::parse_column(db, bot::parse_iso_date, reviewed, "procedures.last_reviewed");
+            detail::parse_column(db, bot::parse_iso_date, s.text(1), "procedures.last_reviewed");
         p.interval_months = s.integer(2);
         out.push_back(std::move(p));
     }

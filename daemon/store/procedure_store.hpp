@@ -43,9 +43,11 @@ std::set<std::string> procedures_awaiting_approval(database& db);
 std::vector<bot::procedure> procedures_due_by(database& db, std::chrono::year_month_day last_due);
 
 // The review rounds of active procedures not waiting for an approval, due on or before
-// `last_due`: one procedure per distinct (due date, last review), carrying only those dates and
-// the interval, which are all a round's steps depend on. One index seek per round, so a day on
-// which a thousand procedures fall due costs one. Ordered by due date. Throws store_error.
+// `last_due`: for each distinct due date, the procedure of that date reviewed earliest, carrying
+// only its last review and interval. A round's steps depend on nothing else, and the earliest
+// review has every lead step any procedure of that date has, so these rounds have every step the
+// library has. One index seek per due date, however many procedures share it. Ordered by due
+// date. Throws store_error.
 std::vector<bot::procedure> review_rounds_due_by(database& db,
                                                  std::chrono::year_month_day last_due);
 

@@ -186,13 +186,14 @@ TEST_CASE(
     }
 }
 
-TEST_CASE("a day on which many procedures fall due is one review round", "[schedule]") {
+TEST_CASE("a day on which many procedures fall due is one review round, the earliest reviewed",
+          "[schedule]") {
     filled_store fs;
     auto& db = fs.db->db();
     const auto last = year_month_day{2099y / 1 / 1};
     const auto rounds = daemon::review_rounds_due_by(db, last);
     const auto distinct = db.query_int(
-        "SELECT count(*) FROM (SELECT DISTINCT due_date, last_reviewed FROM procedures "
+        "SELECT count(*) FROM (SELECT DISTINCT due_date FROM procedures "
         "WHERE active = 1 AND id NOT IN (SELECT subject FROM approvals WHERE state = "
         "'pending'))");
     CHECK(static_cast<std::int64_t>(rounds.size()) == distinct);
@@ -200,6 +201,17 @@ TEST_CASE("a day on which many procedures fall due is one review round", "[sched
     CHECK(std::is_sorted(rounds.begin(), rounds.end(), [](const auto& a, const auto& b) {
         return bot::review_due(a) < bot::review_due(b);
     }));
+    daemon::statement earliest{
+        db,
+        "SELECT MIN(last_reviewed) FROM procedures WHERE active = 1 AND id NOT IN (SELECT "
+        "subject FROM approvals WHERE state = 'pending') GROUP BY due_date ORDER BY due_date"};
+    std::size_t i = 0;
+    while (earliest.step()) {
+        REQUIRE(i < rounds.size());
+        CHECK(earliest.text(0) == bot::format_date(rounds[i].last_reviewed));
+        ++i;
+    }
+    CHECK(i == rounds.size());
     const auto due = daemon::procedures_due_by(db, year_month_day{2027y / March / 10});
     for (const auto& p : due) {
         CHECK(bot::review_due(p) <= year_month_day{2027y / March / 10});
