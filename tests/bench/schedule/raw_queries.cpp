@@ -12,18 +12,18 @@ using namespace std::chrono;
 std::optional<sys_seconds> raw_next_due(daemon::database& db, sys_seconds now) {
     auto& s = db.cached(
         "SELECT MIN(d) FROM ("
-        " SELECT MIN(date(due_date, '-30 days')) AS d FROM procedures"
+        " SELECT date(MIN(due_date), '-30 days') AS d FROM procedures"
         "  WHERE active = 1 AND due_date > date(?1, '+30 days')"
-        " UNION ALL SELECT MIN(date(due_date, '-7 days')) FROM procedures"
+        " UNION ALL SELECT date(MIN(due_date), '-7 days') FROM procedures"
         "  WHERE active = 1 AND due_date > date(?1, '+7 days')"
-        " UNION ALL SELECT MIN(date(due_date, '+14 days')) FROM procedures"
+        " UNION ALL SELECT date(MIN(due_date), '+14 days') FROM procedures"
         "  WHERE active = 1 AND due_date > date(?1, '-14 days')"
-        " UNION ALL SELECT MIN(date(due_date, '+30 days')) FROM procedures"
+        " UNION ALL SELECT date(MIN(due_date), '+30 days') FROM procedures"
         "  WHERE active = 1 AND due_date > date(?1, '-30 days')"
         " UNION ALL SELECT MIN(date(due_date, '+' || (7 * (CAST(julianday(?1) - "
         "   julianday(due_date) AS INTEGER) / 7 + 1)) || ' days')) FROM procedures"
         "  WHERE active = 1 AND due_date <= ?1"
-        " UNION ALL SELECT MIN(date(due_date, '+1 day')) FROM measures"
+        " UNION ALL SELECT date(MIN(due_date), '+1 day') FROM measures"
         "  WHERE state = 'open' AND due_date >= ?1)");
     s.bind_all(bot::format_date(bot::to_oslo(now).date));
     if (!s.step() || s.is_null(0)) {
