@@ -8,6 +8,9 @@
 // mean nothing. Prints median and p90 of the repetitions after one warm-up.
 //
 // Usage: kv_schedule_bench [open items (1000000)] [repetitions (5)]
+//        kv_schedule_bench --fill DATABASE [open items (100000)]
+// The second form only fills (or creates and fills) DATABASE with items around the current time,
+// for a daemon to run on (tests/bench/schedule/idle_cpu.sh).
 // Exits 0 when the answers agree (whether or not a goal is met), 1 when they differ, 2 on bad
 // arguments.
 
@@ -177,8 +180,27 @@ std::string show(std::optional<sys_seconds> t) {
     return t ? daemon::format_iso_oslo(*t) : std::string{"none"};
 }
 
+const fs::path config_file = fs::path{KV_SOURCE_DIR} / "config" / "kvalitetsvakt.toml";
+
+int fill_only(const fs::path& database, std::int64_t items) {
+    auto loaded = daemon::load_config(config_file, std::cerr);
+    if (!loaded) {
+        return 2;
+    }
+    const auto now = floor<seconds>(system_clock::now());
+    daemon::store_options so;
+    so.path = database;
+    daemon::store s{so};
+    s.sync_organisation(loaded->org, now);
+    const auto counts = bench::fill_store(s, loaded->org, items, now);
+    std::printf("%s: %lld open items: %lld procedures, %lld deviation cases, %lld measures\n",
+                database.c_str(), static_cast<long long>(counts.items()),
+                static_cast<long long>(counts.procedures), static_cast<long long>(counts.cases),
+                static_cast<long long>(counts.measures));
+    return 0;
+}
+
 int run(const options& o) {
-    const fs::path config_file = fs::path{KV_SOURCE_DIR} / "config" / "kvalitetsvakt.toml";
     auto loaded = daemon::load_config(config_file, std::cerr);
     if (!loaded) {
         return 2;
@@ -269,12 +291,18 @@ int run(const options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const auto o = parse_args(argc, argv);
-    if (!o) {
-        std::fprintf(stderr, "usage: kv_schedule_bench [open items >= 10] [repetitions]\n");
+    const bool fill = argc > 1 && std::string_view{argv[1]} == "--fill";
+    const auto o = fill ? parse_args(argc - 2, argv + 2) : parse_args(argc, argv);
+    if (!o || (fill && (argc < 3 || argc > 4))) {
+        std::fprintf(stderr,
+                     "usage: kv_schedule_bench [open items >= 10] [repetitions]\n"
+                     "       kv_schedule_bench --fill DATABASE [open items >= 10]\n");
         return 2;
     }
     try {
+        if (fill) {
+            return fill_only(argv[2], argc > 3 ? o->items : 100'000);
+        }
         return run(*o);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "kv_schedule_bench: %s\n", e.what());
