@@ -65,9 +65,10 @@ end=$(ticks)
 
 hz=$(getconf CLK_TCK)
 pending=$(sqlite3 -batch -noheader "$T/kv.db" "SELECT count(*) FROM outbox WHERE state = 'pending'" 2>/dev/null || echo "?")
+held=$(sqlite3 -batch -noheader -separator ' ' "$T/kv.db" "SELECT group_concat(channel || ': ' || n, ', ') FROM (SELECT channel, count(*) AS n FROM outbox WHERE state = 'pending' AND not_before <= strftime('%s', 'now') GROUP BY channel)" 2>/dev/null || echo "?")
 awk -v used=$((end - start)) -v hz="$hz" -v secs="$SECONDS_IDLE" -v goal="$GOAL_PERCENT" \
-    -v startup="$startup_ticks" -v items="$ITEMS" -v pending="$pending" 'BEGIN {
+    -v startup="$startup_ticks" -v items="$ITEMS" -v pending="$pending" -v held="$held" 'BEGIN {
     pct = 100 * used / hz / secs
-    printf "daemon with %d open items: start-up used %.2f s of CPU; %d reminders wait in the outbox\n", items, startup / hz, pending
+    printf "daemon with %d open items: start-up used %.2f s of CPU; %d reminders wait in the outbox (already due, by channel: %s)\n", items, startup / hz, pending, (held == "" ? "none" : held)
     printf "idle over %d s: %d ticks (%.2f s) = %.4f %% of one core (goal < %s %%): %s\n", secs, used, used / hz, pct, goal, (pct < goal ? "met" : "NOT MET")
 }'
