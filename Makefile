@@ -11,7 +11,7 @@ CONFIG ?= config/kvalitetsvakt.toml
 WERROR := $(if $(CI),ON,OFF)
 CMAKE_COMMON := -G Ninja -DKV_WERROR=$(WERROR)
 
-.PHONY: all deps build run test test-plain test-asan bench format clean
+.PHONY: all deps build run test test-plain test-asan bench bench-schedule format clean
 
 all: build
 
@@ -46,6 +46,10 @@ test: test-plain test-asan
 bench: deps $(BENCH_BUILD)/build.ninja
 	cmake --build $(BENCH_BUILD) -j $(JOBS) --target kv_bench
 	./$(BENCH_BUILD)/tests/kv_bench
+
+bench-schedule: deps $(BENCH_BUILD)/build.ninja
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target kv_schedule_bench
+	./$(BENCH_BUILD)/tests/kv_schedule_bench
 
 format:
 	find bot daemon adapters tests -name '*.hpp' -o -name '*.cpp' | xargs clang-format -i

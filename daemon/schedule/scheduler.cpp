@@ -1,6 +1,7 @@
 #include "daemon/schedule/scheduler.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -29,44 +30,118 @@ year_month_day local_date(sys_seconds t) {
     return bot::to_oslo(t).date;
 }
 
-// Calls `fn` with the procedure review rules' view of the store, read in one snapshot.
-template <typename Fn>
-void with_review_snapshot(store& s, Fn&& fn) {
+// The organisation as one read sees it, each person and unit looked up once: reminder texts ask
+// for the same few leaders thousands of times. Lives no longer than the read it wraps.
+class memo_directory final : public bot::directory {
+  public:
+    explicit memo_directory(const bot::directory& db) : db_(db) {}
+
+    std::optional<bot::person> find_person(const std::string& email) const override {
+        auto found = people_.find(email);
+        if (found == people_.end()) {
+            found = people_.emplace(email, db_.find_person(email)).first;
+        }
+        return found->second;
+    }
+    std::optional<bot::unit> find_unit(const std::string& id) const override {
+        auto found = units_.find(id);
+        if (found == units_.end()) {
+            found = units_.emplace(id, db_.find_unit(id)).first;
+        }
+        return found->second;
+    }
+    std::vector<bot::unit> all_units() const override { return db_.all_units(); }
+    std::vector<bot::committee> all_committees() const override { return db_.all_committees(); }
+
+  private:
+    const bot::directory& db_;
+    mutable std::map<std::string, std::optional<bot::person>, std::less<>> people_;
+    mutable std::map<std::string, std::optional<bot::unit>, std::less<>> units_;
+};
+
+year_month_day plus_days(year_month_day d, int n) {
+    return year_month_day{sys_days{d} + days{n}};
+}
+
+// An upper bound, in calendar days, on what `n` working days can span from any instant: the next
+// working instant comes within a week, and so does each working day after it.
+days working_days_span(int n) {
+    return days{7 * (std::max(0, n) + 1)};
+}
+
+int longest_review_lead(const bot::procedure_review_settings& reviews) {
+    int longest = 0;
+    for (const int lead : reviews.lead_days) {
+        longest = std::max(longest, lead);
+    }
+    return longest;
+}
+
+// The fewest and the most working days a new case waits before its first reminder, and before
+// the escalation after it, over every kind and seriousness.
+struct case_wait {
+    int first_min = 0;
+    int first_max = 0;
+    int more_max = 0;
+};
+
+case_wait case_waits(const bot::deviation_followup_settings& f) {
+    case_wait w{std::min(f.receive_within_working_days, f.serious_receive_within_working_days),
+                std::max(f.receive_within_working_days, f.serious_receive_within_working_days),
+                std::max(f.escalate_after_working_days, f.serious_escalate_after_working_days)};
+    for (const auto& [kind, own] : f.by_kind) {
+        w.first_min = std::min(w.first_min, own.receive_within_working_days);
+        w.first_max = std::max(w.first_max, own.receive_within_working_days);
+        w.more_max = std::max(w.more_max, own.escalate_after_working_days);
+    }
+    return w;
+}
+
+// Calls `fn` with the procedure review rules' view of the store, read in one snapshot: the
+// procedures that `load` picks (the rules read nothing else of a procedure).
+template <typename Load, typename Fn>
+void with_review_snapshot(store& s, Load&& load, Fn&& fn) {
     s.with_read([&](const bot::directory& people, const bot::repository&) {
+        const memo_directory org{people};
         bot::procedure_review_snapshot snap;
-        snap.procedures = load_procedures(s.db());
+        snap.procedures = load(s.db());
         snap.awaiting_approval = procedures_awaiting_approval(s.db());
-        snap.org = &people;
+        snap.org = &org;
         fn(snap);
     });
 }
 
-// Calls `fn` with the reading-list rules' view of the store, read in one snapshot.
+// Calls `fn` with the reading-list rules' view of the store, read in one snapshot: the unread
+// entries and the procedures they name.
 template <typename Fn>
 void with_reading_snapshot(store& s, Fn&& fn) {
     s.with_read([&](const bot::directory& people, const bot::repository&) {
         bot::reading_snapshot snap;
         snap.unread = load_unread_reading(s.db());
-        if (!snap.unread.empty()) {
-            snap.procedures = load_procedures(s.db());
+        std::set<std::string> ids;
+        for (const auto& e : snap.unread) {
+            ids.insert(e.procedure_id);
+        }
+        for (const auto& id : ids) {
+            if (auto p = load_procedure(s.db(), id); p && p->active) {
+                snap.procedures.push_back(std::move(*p));
+            }
         }
         snap.org = &people;
         fn(snap);
     });
 }
 
-// Calls `fn` with the deviation follow-up rules' view of the store: every open case.
-template <typename Fn>
-void with_followup_snapshot(store& s, const bot::bot_settings& rules, Fn&& fn) {
-    s.with_read([&](const bot::directory& people, const bot::repository& repo) {
-        std::vector<std::string> unit_ids;
-        for (const auto& u : people.all_units()) {
-            unit_ids.push_back(u.id);
-        }
+// Calls `fn` with the deviation follow-up rules' view of the store, read in one snapshot: the
+// open cases that `load` picks.
+template <typename Load, typename Fn>
+void with_followup_snapshot(store& s, const bot::bot_settings& rules, Load&& load, Fn&& fn) {
+    s.with_read([&](const bot::directory& people, const bot::repository&) {
+        const memo_directory org{people};
         bot::deviation_followup_snapshot snap;
-        snap.open_cases = repo.open_cases_in(unit_ids);
+        snap.open_cases = load(s.db());
         snap.rules = rules;
-        snap.org = &people;
+        snap.org = &org;
         fn(snap);
     });
 }
@@ -214,8 +289,8 @@ std::vector<bot::due_reminder> scheduler::wheel_due(store& s, sys_seconds now) c
                 }
             }
             const auto units = committee_units(item.committee_id);
-            s.with_read([&](const bot::directory&, const bot::repository& repo) {
-                in.open_cases = repo.open_cases_in(units);
+            s.with_read([&](const bot::directory&, const bot::repository&) {
+                in.open_cases = agenda_cases_in(s.db(), units, local_date(now));
             });
         }
         return bot::build_agenda(o, in, config_.rules, local_date(now));
@@ -224,18 +299,36 @@ std::vector<bot::due_reminder> scheduler::wheel_due(store& s, sys_seconds now) c
 }
 
 std::vector<bot::due_reminder> scheduler::review_due(store& s, sys_seconds now) const {
+    // A review's first step comes the longest lead before its due date, at local midnight.
+    const year_month_day last_due =
+        plus_days(local_date(now), longest_review_lead(config_.reviews));
     std::vector<bot::due_reminder> out;
-    with_review_snapshot(s, [&](const bot::procedure_review_snapshot& snap) {
-        out = bot::procedure_review_reminders(snap, now, config_.calendar, config_.reviews);
-    });
+    with_review_snapshot(
+        s, [&](database& db) { return procedures_due_by(db, last_due); },
+        [&](const bot::procedure_review_snapshot& snap) {
+            out = bot::procedure_review_reminders(snap, now, config_.calendar, config_.reviews);
+        });
     return out;
 }
 
 std::optional<sys_seconds> scheduler::review_next_due(store& s, sys_seconds now) const {
+    // Every step of a round lies at or after its due date less the longest lead, and each round
+    // has a step `every` days after its due date. So once the first round whose steps all lie
+    // ahead is known, rounds due more than every + lead days after it cannot come first.
+    const int lead = longest_review_lead(config_.reviews);
+    const int every = std::max(1, config_.reviews.overdue_every_days);
+    const year_month_day horizon = plus_days(local_date(now), lead);
     std::optional<sys_seconds> out;
-    with_review_snapshot(s, [&](const bot::procedure_review_snapshot& snap) {
-        out = bot::procedure_review_next_due(snap, now, config_.reviews);
-    });
+    with_review_snapshot(
+        s,
+        [&](database& db) {
+            const auto first_ahead = first_review_due_after(db, horizon);
+            return review_rounds_due_by(
+                db, first_ahead ? plus_days(*first_ahead, every + lead) : horizon);
+        },
+        [&](const bot::procedure_review_snapshot& snap) {
+            out = bot::procedure_review_next_due(snap, now, config_.reviews);
+        });
     return out;
 }
 
@@ -256,18 +349,51 @@ std::optional<sys_seconds> scheduler::reading_next_due(store& s, sys_seconds now
 }
 
 std::vector<bot::due_reminder> scheduler::followup_due(store& s, sys_seconds now) const {
+    // n working days after an instant is at least n days after it, less an hour when summer time
+    // begins in between; a measure is first reminded the day after its due date.
+    const int first_min = case_waits(config_.followup).first_min;
+    const sys_seconds new_created_by = first_min > 0 ? now - days{first_min} + hours{1} : now;
     std::vector<bot::due_reminder> out;
-    with_followup_snapshot(s, config_.rules, [&](const bot::deviation_followup_snapshot& snap) {
-        out = bot::deviation_followup_reminders(snap, now, config_.calendar, config_.followup);
-    });
+    with_followup_snapshot(
+        s, config_.rules,
+        [&](database& db) { return followup_cases_due(db, new_created_by, local_date(now)); },
+        [&](const bot::deviation_followup_snapshot& snap) {
+            out = bot::deviation_followup_reminders(snap, now, config_.calendar, config_.followup);
+        });
     return out;
 }
 
 std::optional<sys_seconds> scheduler::followup_next_due(store& s, sys_seconds now) const {
+    const case_wait w = case_waits(config_.followup);
+    // Older new cases and measures have every step behind them.
+    const sys_seconds new_since = now - working_days_span(w.first_max + w.more_max + 1);
+    const year_month_day today = local_date(now);
+    const year_month_day overdue_since =
+        year_month_day{sys_days{today} -
+                       working_days_span(config_.followup.measure_escalate_after_working_days + 1)};
     std::optional<sys_seconds> out;
-    with_followup_snapshot(s, config_.rules, [&](const bot::deviation_followup_snapshot& snap) {
-        out = bot::deviation_followup_next_due(snap, now, config_.calendar, config_.followup);
-    });
+    with_followup_snapshot(
+        s, config_.rules,
+        [&](database& db) {
+            auto cases = new_cases_created_after(db, new_since);
+            // No measure due after the first one ahead can come first: its steps follow that
+            // one's reminder.
+            auto first_ahead = first_measure_due_from(db, today);
+            year_month_day last{year{9999} / December / 31};
+            if (first_ahead) {
+                if (const auto due = bot::parse_iso_date(first_ahead->measures.front().due_date)) {
+                    last = *due;
+                }
+                cases.push_back(std::move(*first_ahead));
+            }
+            for (auto& round : measure_rounds_due(db, overdue_since, last)) {
+                cases.push_back(std::move(round));
+            }
+            return cases;
+        },
+        [&](const bot::deviation_followup_snapshot& snap) {
+            out = bot::deviation_followup_next_due(snap, now, config_.calendar, config_.followup);
+        });
     return out;
 }
 

@@ -79,6 +79,63 @@ std::set<std::string> procedures_awaiting_approval(database& db) {
     return out;
 }
 
+std::vector<bot::procedure> procedures_due_by(database& db, std::chrono::year_month_day last_due) {
+    auto& s =
+        db.cached("SELECT " + std::string{procedure_columns} +
+                  " FROM procedures WHERE active = 1 AND due_date <= ? AND id NOT IN "
+                  "(SELECT subject FROM approvals WHERE state = 'pending') ORDER BY due_date");
+    s.bind_all(bot::format_date(last_due));
+    std::vector<bot::procedure> out;
+    while (s.step()) {
+        out.push_back(read_procedure(db, s));
+    }
+    return out;
+}
+
+std::vector<bot::procedure> review_rounds_due_by(database& db,
+                                                 std::chrono::year_month_day last_due) {
+    // A skip scan: each query seeks past the previous due date in procedures_due, whose first
+    // entry for a date is the one reviewed earliest.
+    auto& s = db.cached(
+        "SELECT due_date, last_reviewed, interval_months FROM procedures "
+        "WHERE active = 1 AND due_date > ? AND due_date <= ? "
+        "AND id NOT IN (SELECT subject FROM approvals WHERE state = 'pending') "
+        "ORDER BY due_date, last_reviewed LIMIT 1");
+    const std::string last = bot::format_date(last_due);
+    std::string due;
+    std::vector<bot::procedure> out;
+    for (;;) {
+        s.reset();
+        s.bind_all(due, last);
+        if (!s.step()) {
+            break;
+        }
+        due = s.text(0);
+        bot::procedure p;
+        p.last_reviewed =
+            detail::parse_column(db, bot::parse_iso_date, s.text(1), "procedures.last_reviewed");
+        p.interval_months = s.integer(2);
+        out.push_back(std::move(p));
+    }
+    s.reset();
+    return out;
+}
+
+std::optional<std::chrono::year_month_day> first_review_due_after(
+    database& db, std::chrono::year_month_day after) {
+    auto& s = db.cached(
+        "SELECT due_date FROM procedures WHERE active = 1 AND due_date > ? AND id NOT IN "
+        "(SELECT subject FROM approvals WHERE state = 'pending') ORDER BY due_date LIMIT 1");
+    s.bind_all(bot::format_date(after));
+    if (!s.step()) {
+        return std::nullopt;
+    }
+    const auto due =
+        detail::parse_column(db, bot::parse_iso_date, s.text(0), "procedures.due_date");
+    s.reset();
+    return due;
+}
+
 std::optional<bot::procedure> load_procedure(database& db, const std::string& id) {
     auto& s =
         db.cached("SELECT " + std::string{procedure_columns} + " FROM procedures WHERE id = ?");

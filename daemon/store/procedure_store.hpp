@@ -38,6 +38,24 @@ std::set<std::string> active_person_emails(database& db);
 // Throws store_error.
 std::set<std::string> procedures_awaiting_approval(database& db);
 
+// Active procedures not waiting for an approval whose review falls due on or before `last_due`,
+// ordered by due date: one index range, however large the library. Throws store_error.
+std::vector<bot::procedure> procedures_due_by(database& db, std::chrono::year_month_day last_due);
+
+// The review rounds of active procedures not waiting for an approval, due on or before
+// `last_due`: for each distinct due date, the procedure of that date reviewed earliest, carrying
+// only its last review and interval. A round's steps depend on nothing else, and the earliest
+// review has every lead step any procedure of that date has, so these rounds have every step the
+// library has. One index seek per due date, however many procedures share it. Ordered by due
+// date. Throws store_error.
+std::vector<bot::procedure> review_rounds_due_by(database& db,
+                                                 std::chrono::year_month_day last_due);
+
+// The earliest due date after `after` of an active procedure not waiting for an approval;
+// nullopt when none. Throws store_error.
+std::optional<std::chrono::year_month_day> first_review_due_after(
+    database& db, std::chrono::year_month_day after);
+
 // The procedure with `id`, active or retired. Throws store_error.
 std::optional<bot::procedure> load_procedure(database& db, const std::string& id);
 

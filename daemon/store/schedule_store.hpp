@@ -4,10 +4,12 @@
 // new ones at their delivery time. Same threading rules as the store: one thread at a time.
 
 #include <chrono>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "bot/domain/model.hpp"
 #include "bot/domain/procedure.hpp"
 #include "bot/schedule/reminder.hpp"
 #include "daemon/store/store.hpp"
@@ -32,6 +34,40 @@ std::vector<bot::reading_entry> load_unread_reading(database& db);
 
 // Active people who chose the daily digest. Throws store_error.
 std::set<std::string> load_daily_digest_people(database& db);
+
+// Open cases in active units that the deviation follow-up may have a step due for: those still
+// new and created at or before `new_created_by`, and those with an open measure due before
+// `measures_due_before`. With all their measures, ordered by id; two index ranges, however many
+// cases are open. Throws store_error.
+std::vector<bot::deviation_case> followup_cases_due(
+    database& db, std::chrono::sys_seconds new_created_by,
+    std::chrono::year_month_day measures_due_before);
+
+// Open cases in active units still new and created after `after`, with their measures, ordered
+// by id. Throws store_error.
+std::vector<bot::deviation_case> new_cases_created_after(database& db,
+                                                         std::chrono::sys_seconds after);
+
+// The measure rounds whose escalation can be the follow-up's next step, due in [from, to]: for
+// each distinct due date, one open measure of an open case in an active unit with a leader or
+// deputy to tell, as a received case holding that measure alone. A measure's steps depend only on
+// its due date and who is told, so a day with a thousand measures costs one index seek. Ordered
+// by due date. Throws store_error.
+std::vector<bot::deviation_case> measure_rounds_due(database& db, std::chrono::year_month_day from,
+                                                    std::chrono::year_month_day to);
+
+// The first open measure due on or after `from` of an open case in an active unit, with a
+// responsible person to remind; as measure_rounds_due shapes it. Throws store_error.
+std::optional<bot::deviation_case> first_measure_due_from(database& db,
+                                                          std::chrono::year_month_day from);
+
+// The open cases of the units `unit_ids` as a meeting's agenda counts them (bot/schedule/
+// agenda.hpp): id, number, state, category, kind, unit, risk and filing time, each holding only
+// its open measures due before `late_before`. The texts an agenda does not show are not read.
+// One index range per unit for the cases and one for their late measures. Throws store_error.
+std::vector<bot::deviation_case> agenda_cases_in(database& db,
+                                                 const std::vector<std::string>& unit_ids,
+                                                 std::chrono::year_month_day late_before);
 
 namespace detail {
 // Records the daily-digest choice of a decision's sender (`actor`), inside the caller's

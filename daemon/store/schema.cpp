@@ -483,8 +483,21 @@ BEGIN
 END;
 )sql";
 
-constexpr std::array<std::string_view, 12> migrations{v1, v2, v3, v4,  v5,  v6,
-                                                      v7, v8, v9, v10, v11, v12};
+// Version 13: the scheduler reads only what falls due: procedure review rounds in due order (the
+// wider index replaces procedures_due, which is its prefix), new cases by age, open measures by
+// due date, and the unread part of the reading list. The reminders it enqueues for a channel the
+// daemon does not deliver wait in the outbox: the next due row per channel is a seek past them.
+constexpr std::string_view v13 = R"sql(
+DROP INDEX procedures_due;
+CREATE INDEX procedures_due ON procedures (active, due_date, last_reviewed);
+CREATE INDEX cases_by_state ON cases (state, created_at);
+CREATE INDEX measures_by_due ON measures (state, due_date);
+CREATE INDEX reading_list_waiting ON reading_list (email, assigned_at) WHERE read_at IS NULL;
+CREATE INDEX outbox_pending_by_channel ON outbox (state, channel, not_before);
+)sql";
+
+constexpr std::array<std::string_view, 13> migrations{v1, v2, v3,  v4,  v5,  v6, v7,
+                                                      v8, v9, v10, v11, v12, v13};
 
 [[noreturn]] void refuse_newer(const database& db, std::int64_t version) {
     throw store_error(
