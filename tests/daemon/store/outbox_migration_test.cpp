@@ -7,8 +7,14 @@
 namespace kv::daemon::test {
 namespace {
 
-// The outbox as schema version 11 left it (version 1's table plus version 9's column).
+// The outbox as schema version 11 left it (version 1's table plus version 9's column), and the
+// indexes of version 13 taken back, so that migrating runs versions 12 and 13 again.
 constexpr std::string_view outbox_v11 = R"sql(
+DROP INDEX cases_by_state;
+DROP INDEX measures_by_due;
+DROP INDEX reading_list_waiting;
+DROP INDEX procedures_due;
+CREATE INDEX procedures_due ON procedures (active, due_date);
 DROP TRIGGER outbox_cancelled_stays_cancelled;
 DROP TABLE outbox;
 CREATE TABLE outbox (id INTEGER PRIMARY KEY, recipient_email TEXT NOT NULL, channel TEXT NOT NULL,
