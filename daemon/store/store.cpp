@@ -452,12 +452,15 @@ import_report store::import_people(const std::vector<bot::person>& people,
 std::vector<outbox_item> store::due_outbox(std::chrono::sys_seconds now,
                                            std::optional<bot::channel> via,
                                            std::optional<std::string> recipient, int limit) {
-    statement s{db_,
-                "SELECT id, recipient_email, channel, body, urgent, dedupe_key, attempts, "
-                "created_at, not_before, conversation FROM outbox WHERE state = 'pending' AND "
-                "not_before <= ? "
-                "AND (?2 IS NULL OR channel = ?2) AND (?3 IS NULL OR recipient_email = ?3) "
-                "ORDER BY urgent DESC, not_before, id LIMIT ?4"};
+    // A channel is matched with `=`, never `? IS NULL OR`, so the (state, channel, not_before)
+    // index finds its rows without walking those of channels this caller does not deliver.
+    static constexpr std::string_view columns =
+        "SELECT id, recipient_email, channel, body, urgent, dedupe_key, attempts, created_at, "
+        "not_before, conversation FROM outbox WHERE state = 'pending' AND not_before <= ?1 ";
+    static constexpr std::string_view rest =
+        "AND (?3 IS NULL OR recipient_email = ?3) ORDER BY urgent DESC, not_before, id LIMIT ?4";
+    statement s{db_, std::string{columns} + (via ? "AND channel = ?2 " : "AND ?2 IS NULL ") +
+                         std::string{rest}};
     std::optional<std::string> via_name;
     if (via) {
         via_name = std::string{bot::to_string(*via)};
