@@ -496,8 +496,15 @@ CREATE INDEX reading_list_waiting ON reading_list (email, assigned_at) WHERE rea
 CREATE INDEX outbox_pending_by_channel ON outbox (state, channel, not_before);
 )sql";
 
-constexpr std::array<std::string_view, 13> migrations{v1, v2, v3,  v4,  v5,  v6, v7,
-                                                      v8, v9, v10, v11, v12, v13};
+// Version 14: the per-channel index of version 13 serves every question outbox_due answered
+// (pending rows by state, due rows by channel), and each index is one more B-tree written by
+// every filing's notification.
+constexpr std::string_view v14 = R"sql(
+DROP INDEX outbox_due;
+)sql";
+
+constexpr std::array<std::string_view, 14> migrations{v1, v2, v3,  v4,  v5,  v6,  v7,
+                                                      v8, v9, v10, v11, v12, v13, v14};
 
 [[noreturn]] void refuse_newer(const database& db, std::int64_t version) {
     throw store_error(
