@@ -4,6 +4,8 @@
 #include <optional>
 #include <vector>
 
+#include "adapters/email/reply/fold.hpp"
+
 namespace kv::email {
 namespace {
 
@@ -27,25 +29,6 @@ constexpr std::array<keyword, 20> keywords{{
 
 bool needs_argument(command_kind k) {
     return k == command_kind::reject || k == command_kind::close;
-}
-
-// Lower case for ASCII and the Norwegian letters; enough to compare with the keyword table.
-std::string fold(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const char c = s[i];
-        if (c >= 'A' && c <= 'Z') {
-            out += static_cast<char>(c - 'A' + 'a');
-        } else if (c == '\xC3' && i + 1 < s.size() &&
-                   (s[i + 1] == '\x86' || s[i + 1] == '\x98' || s[i + 1] == '\x85')) {
-            out += c;
-            out += static_cast<char>(s[++i] + 0x20);  // Æ Ø Å -> æ ø å
-        } else {
-            out += c;
-        }
-    }
-    return out;
 }
 
 bool is_word_char(char c) {
