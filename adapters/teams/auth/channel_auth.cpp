@@ -169,8 +169,11 @@ auth_result channel_authenticator::authenticate(std::string_view authorization_h
     if (!alg) {
         return reject("R7 algorithm not allowed");
     }
-    if (!found.key->key->verify(*alg, token->signing_input, token->signature)) {
-        return reject("R8 bad signature");
+    if (!signatures_.contains(compact, *alg, found.key)) {
+        if (!found.key->key->verify(*alg, token->signing_input, token->signature)) {
+            return reject("R8 bad signature");
+        }
+        signatures_.add(compact, *alg, found.key);
     }
     const double now = seconds_since_epoch(now_());
     if (claims.nbf.present) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/teams/auth/verified_signatures.hpp"
 #include "adapters/teams/http_transport.hpp"
 
 namespace kv::teams {
@@ -57,6 +58,7 @@ class channel_authenticator {
     const std::function<std::chrono::system_clock::time_point()> now_;
     std::unique_ptr<openid_key_cache> channel_keys_;
     std::unique_ptr<openid_key_cache> emulator_keys_;  // only when emulator tokens are allowed
+    verified_signatures signatures_;
 };
 
 }  // namespace kv::teams

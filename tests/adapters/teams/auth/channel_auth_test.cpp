@@ -346,3 +346,28 @@ TEST_CASE_METHOD(auth_fixture, "claims the validator does not know are ignored",
     c["serviceUrl"] = "https://other.example/";
     CHECK(check_token(token(c)).ok);
 }
+
+TEST_CASE_METHOD(auth_fixture,
+                 "a token verified before is checked again in full; only its signature is "
+                 "remembered, and only for the key that verified it",
+                 "[teams][auth]") {
+    auto c = claims();
+    c["exp"] = epoch() + 48 * 3600;
+    const std::string t = token(c);
+    REQUIRE(check_token(t).ok);
+    REQUIRE(check_token(t).ok);
+
+    CHECK(rejected_as(check("Bearer " + t, "https://evil.example/"), "R13"));
+    std::string flipped = t;
+    const auto dot2 = flipped.rfind('.');
+    flipped[dot2 + 5] = flipped[dot2 + 5] == 'A' ? 'B' : 'A';
+    CHECK(rejected_as(check_token(flipped), "R8"));
+
+    // A day later the key set is fetched again, and kid k1 is now another key: the remembered
+    // verification by the old key does not count.
+    publish({key_two().jwk("k1")});
+    now += 25h;
+    CHECK(rejected_as(check_token(t), "R8"));
+    now += 24h;
+    CHECK(rejected_as(check_token(token()), "R8"));  // key_one's fresh token: still k1 = key_two
+}
