@@ -1,6 +1,5 @@
 #include <future>
 #include <iostream>
-#include <sstream>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -39,6 +38,14 @@ int run_serve(app& a) {
     // Connector calls made while handling Teams activities (looking up someone met for the first
     // time may wait for the rate limiter) run here, never on the store thread.
     net::thread_pool teams_connector_calls(1);
+
+    // The wheel and working calendar, loaded once: the scheduler's timer and the calendar feeds
+    // use them (both on the store thread).
+    auto schedule = load_schedule_config(a.cfg, a.org, std::cerr);
+    if (!schedule) {
+        return exit_usage;
+    }
+    const scheduler sched{std::move(*schedule)};
 
     metrics_registry metrics;
     declare_daemon_metrics(metrics);
@@ -93,13 +100,8 @@ int run_serve(app& a) {
         });
     }
     append_email_link_routes(route_list, a);  // GET/POST /a/<token>: action links in email
-    // GET /calendar/<token>.ics: calendar feeds, from the same wheel the scheduler loads below.
-    std::unique_ptr<scheduler> calendar_schedule;
-    std::ostringstream calendar_wheel_errors;  // the scheduler's own load below reports them
-    if (auto cal = load_schedule_config(a.cfg, a.org, calendar_wheel_errors)) {
-        calendar_schedule = std::make_unique<scheduler>(std::move(*cal));
-        append_calendar_routes(route_list, a, *calendar_schedule);
-    }
+    // GET /calendar/<token>.ics: calendar feeds, from the wheel the scheduler's timer uses.
+    append_calendar_routes(route_list, a, sched);
     const router routes(std::move(route_list));
 
     http_server_settings hs;
@@ -118,12 +120,6 @@ int run_serve(app& a) {
     }
 
     // The scheduler: one timer to the next instant anything falls due.
-    auto schedule = load_schedule_config(a.cfg, a.org, std::cerr);
-    if (!schedule) {
-        store_thread.join();
-        return exit_usage;
-    }
-    const scheduler sched{std::move(*schedule)};
     schedule_timer reminders(ioc.get_executor(), store_thread.get_executor(), sched, *a.db);
     reminders.start();
 
