@@ -130,19 +130,14 @@ std::vector<store::batch_outcome> store::handle_many(const std::vector<batch_ite
 
 handle_result store::handle_in_transaction(const bot::inbound_event& ev,
                                            std::chrono::sys_seconds now, const decide_fn& decide) {
-    if (!ev.dedupe_key.empty()) {
-        auto& seen = db_.cached("SELECT 1 FROM inbound_seen WHERE dedupe_key = ?");
-        seen.bind_all(ev.dedupe_key);
-        if (seen.step()) {
-            return handle_result{true, {}};
-        }
+    if (!ev.dedupe_key.empty() && has_seen(ev.dedupe_key)) {
+        return handle_result{true, {}};
     }
     detail::sql_view view{db_};
     auto decided = decide(view, view);
     apply_in_transaction(decided, ev.sender_email, ev.via, now);
     if (!ev.dedupe_key.empty()) {
-        auto& seen = db_.cached("INSERT INTO inbound_seen (dedupe_key, at) VALUES (?, ?)");
-        seen.bind_all(ev.dedupe_key, to_unix(now)).run();
+        record_seen(ev.dedupe_key, now);
     }
     return handle_result{false, std::move(decided)};
 }

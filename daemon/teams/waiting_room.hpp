@@ -3,8 +3,6 @@
 // enter() waits for room. Keeps a fast producer (request threads) from queueing without limit
 // in front of a slow consumer (the store thread).
 // Thread-safety: enter() and leave() may be called from any threads; leave() once per enter().
-// (A mutex and a condition variable: libstdc++ 12's std::counting_semaphore was seen to miss
-// wake-ups under load.)
 
 #include <condition_variable>
 #include <cstddef>
