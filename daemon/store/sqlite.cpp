@@ -31,12 +31,13 @@ std::string describe(int rc, const char* sqlite_message) {
 
 }  // namespace
 
-database::database(const std::filesystem::path& path, open_mode mode) : path_(path) {
+database::database(const std::filesystem::path& path, open_mode mode, const char* vfs)
+    : path_(path) {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     if (mode == open_mode::create) {
         flags |= SQLITE_OPEN_CREATE;
     }
-    const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+    const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs);
     if (rc != SQLITE_OK) {
         // The handle carries the message even when opening failed; release it afterwards.
         try {

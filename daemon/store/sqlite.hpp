@@ -45,7 +45,8 @@ enum class open_mode {
 // opened for writing.
 class database {
   public:
-    database(const std::filesystem::path& path, open_mode mode);
+    // `vfs` names a registered SQLite VFS; nullptr is the default one.
+    database(const std::filesystem::path& path, open_mode mode, const char* vfs = nullptr);
     ~database();
     database(database&& other) noexcept;
     database& operator=(database&& other) noexcept;

@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "bot/domain/names.hpp"
+#include "daemon/store/batched_wal_vfs.hpp"
 #include "daemon/store/message_json.hpp"
 #include "daemon/store/procedure_store.hpp"
 #include "daemon/store/reminder_cancellation.hpp"
@@ -66,7 +67,9 @@ database open_database(const store_options& options) {
         }
     }
     const bool exists = !in_memory && fs::exists(path, ec);
-    database db{path, exists ? open_mode::existing : open_mode::create};
+    // Batching WAL writes is safe only when every commit syncs the WAL (batched_wal_vfs.hpp).
+    const char* vfs = options.synchronous_full && !in_memory ? detail::batched_wal_vfs() : nullptr;
+    database db{path, exists ? open_mode::existing : open_mode::create, vfs};
     db.set_busy_timeout(options.busy_timeout_ms);
     db.query_int("SELECT count(*) FROM sqlite_master", "cannot read the database");
 
