@@ -7,6 +7,8 @@
 #include <new>
 #include <vector>
 
+#include "daemon/store/sqlite.hpp"
+
 namespace kv::daemon::detail {
 namespace {
 
@@ -291,6 +293,7 @@ sqlite3_vfs make_vfs(sqlite3_vfs* root) {
 }
 
 const char* register_vfs() noexcept {
+    configure_sqlite();
     if (sqlite3_initialize() != SQLITE_OK) {
         return nullptr;
     }

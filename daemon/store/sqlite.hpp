@@ -19,6 +19,10 @@ namespace kv::daemon {
 
 class statement;
 
+// Applies process-wide SQLite settings once, before SQLite initialises itself; every database
+// constructor calls it first. Thread-safe.
+void configure_sqlite() noexcept;
+
 // A failure of the database itself (unavailable, damaged, read-only, a broken constraint). The
 // message names the file and says what went wrong in words; `code()` and `extended_code()` are
 // SQLite's primary and extended result codes (0 when the failure did not come from SQLite).
