@@ -120,6 +120,9 @@ void database_watch::handle_events(std::size_t bytes) {
     while (at + sizeof(inotify_event) <= bytes) {
         inotify_event event{};
         std::memcpy(&event, buffer_.data() + at, sizeof event);
+        if (at + sizeof event + event.len > bytes) {
+            break;  // the kernel returns whole events; never read past what it returned
+        }
         const char* name = buffer_.data() + at + sizeof event;
         const std::string_view file{name, ::strnlen(name, event.len)};
         if ((event.mask & IN_Q_OVERFLOW) != 0) {
