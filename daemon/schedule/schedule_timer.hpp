@@ -13,8 +13,9 @@
 // connection (the scheduler's own included) and after a commit by another one is confirmed, so
 // that the delivery worker can look for new outbox rows then instead of on a timer.
 //
-// The scheduler and the store are used only on the store executor (one thread); the timers live
-// on the I/O executor. A failed run is logged and retried a minute later. stop() cancels; the
+// The scheduler and the store are used only on the store executor (one thread; every commit on
+// the store's connection runs there, which on_store_changed's ordering relies on); the timers
+// live on the I/O executor. A failed run is logged and retried a minute later. stop() cancels; the
 // object must outlive the io_context's run and the store thread's last task.
 
 #include <atomic>

@@ -121,7 +121,7 @@ TEST_CASE("writes to other files in the database's folder are not reported", "[s
 
 TEST_CASE("a burst of commits is reported once, and once more when the writes have settled",
           "[store]") {
-    watch_rig rig{{milliseconds{100}, milliseconds{200}, seconds{60}}};
+    watch_rig rig{{milliseconds{50}, milliseconds{800}, seconds{60}}};
     database writer{rig.db_path(), open_mode::create};
     writer.exec("PRAGMA journal_mode = WAL; CREATE TABLE t(x INTEGER)");
     rig.start();
@@ -132,7 +132,7 @@ TEST_CASE("a burst of commits is reported once, and once more when the writes ha
     }
     REQUIRE(rig.run_until([&] { return rig.changes() >= 1; }));
     CHECK(rig.changes() == 1);
-    rig.run_for(milliseconds{400});
+    rig.run_for(milliseconds{1000});
     CHECK(rig.changes() == 2);
     rig.run_for(milliseconds{300});
     CHECK(rig.changes() == 2);  // quiet files: no further calls
