@@ -21,6 +21,7 @@
 #include "daemon/http/metrics.hpp"
 #include "daemon/log.hpp"
 #include "daemon/schedule/schedule_timer.hpp"
+#include "daemon/store/database_watch.hpp"
 #include "daemon/teams/teams_channel.hpp"
 #include "daemon/version.hpp"
 
@@ -119,9 +120,16 @@ int run_serve(app& a) {
         return exit_failure;
     }
 
-    // The scheduler: one timer to the next instant anything falls due.
-    schedule_timer reminders(ioc.get_executor(), store_thread.get_executor(), sched, *a.db);
+    // The scheduler: one timer to the next instant anything falls due. Commits, here or by
+    // other processes (seen through the store's files), wake it and the delivery worker.
+    schedule_timer_options reminder_options;
+    reminder_options.on_store_changed = [&worker] { worker.wake(); };
+    schedule_timer reminders(ioc.get_executor(), store_thread.get_executor(), sched, *a.db,
+                             std::move(reminder_options));
+    database_watch store_files(ioc.get_executor(), a.db->path(),
+                               [&reminders] { reminders.others_may_have_written(); });
     reminders.start();
+    store_files.start();
 
     net::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int sig) {
@@ -129,6 +137,7 @@ int run_serve(app& a) {
             log::info("signal " + std::to_string(sig) + ": stopping after work in flight");
             server->stop();
             reminders.stop();
+            store_files.stop();
         }
     });
 
@@ -143,6 +152,7 @@ int run_serve(app& a) {
             }
         }
         reminders.stop();
+        store_files.stop();
         signals.cancel();
     });
 

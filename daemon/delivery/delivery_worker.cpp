@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -13,6 +14,9 @@ namespace {
 
 constexpr int batch_size = 100;
 constexpr int max_handovers = 3;
+// The wait runs on the steady clock while not_before is wall-clock time: a far instant is looked
+// at again hourly, in case the wall clock was set meanwhile.
+constexpr std::chrono::milliseconds longest_timed_wait = std::chrono::hours{1};
 
 std::string describe(const outbox_item& item) {
     return "outbox " + std::to_string(item.id) + " (" + std::string{bot::to_string(item.via)} + ")";
@@ -213,19 +217,27 @@ void delivery_worker::settle(store& db, const outbox_item& item, const delivery_
 void delivery_worker::loop() {
     const auto watched = channels();
     for (;;) {
-        std::chrono::milliseconds wait = options_.idle_wait;
+        // nullopt: nothing to wait for but wake() or stop().
+        std::optional<std::chrono::milliseconds> wait;
         try {
             pass(*db_);
             if (const auto next = db_->next_outbox_due(watched)) {
-                const auto until =
-                    std::chrono::duration_cast<std::chrono::milliseconds>(*next - now());
-                wait = std::clamp(until, std::chrono::milliseconds{0}, options_.idle_wait);
+                wait =
+                    std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(*next - now()),
+                               std::chrono::milliseconds{0}, longest_timed_wait);
             }
         } catch (const std::exception& e) {
             log::error(std::string{"delivery pass failed: "} + e.what());
+            wait = options_.retry_after_error;
         }
+        ++passes_;
         std::unique_lock lock{mutex_};
-        cv_.wait_for(lock, wait, [this] { return woken_ || stopping_; });
+        const auto woken = [this] { return woken_ || stopping_; };
+        if (wait) {
+            cv_.wait_for(lock, *wait, woken);
+        } else {
+            cv_.wait(lock, woken);
+        }
         if (stopping_) {
             return;
         }

@@ -4,6 +4,7 @@
 // store thread. Records every outcome in the outbox: delivered, retried later (backoff, or the
 // channel's Retry-After), handed to the fallback channel, or given up on (kept, visible).
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -28,9 +29,8 @@ struct delivery_worker_options {
     // Where a message goes when its channel cannot reach the person (or gives up). Used only
     // when a sender for it is registered.
     bot::channel fallback = bot::channel::email;
-    // Longest sleep between passes: rows committed by another process (a CLI command) are
-    // picked up within this time even when nobody calls wake().
-    std::chrono::milliseconds idle_wait{std::chrono::seconds{5}};
+    // After a pass failed on a store error, the next one is tried this long after it.
+    std::chrono::milliseconds retry_after_error{std::chrono::seconds{5}};
     std::function<std::chrono::sys_seconds()> now;  // empty: the system clock
     // Called once per outcome, e.g. to count deliveries by channel and result.
     std::function<void(bot::channel, std::string_view result)> on_outcome;
@@ -47,8 +47,12 @@ struct delivery_pass {
 // address bounced and "use Teams") goes to the console channel, where `chat` shows it.
 // Owns its senders. Thread-safety: start(), wake() and stop() may be called from any thread;
 // run_once() only while the thread is not started (tests, one-shot commands).
-// Failure: a store error in a pass is logged and the pass retried after idle_wait; a sender never
-// throws (its contract), and if one does, the row counts as a failed attempt.
+// Waiting: between passes the running worker sleeps until wake() or the next instant a row it
+// takes falls due (a retry, a not_before), whichever comes first; with nothing to wait for it
+// sleeps until woken. Rows committed elsewhere are found only when someone calls wake() (in
+// `serve`, the store's commits and a database_watch do).
+// Failure: a store error in a pass is logged and the pass retried after retry_after_error; a
+// sender never throws (its contract), and if one does, the row counts as a failed attempt.
 class delivery_worker {
   public:
     delivery_worker(delivery_worker_options options,
@@ -70,6 +74,9 @@ class delivery_worker {
 
     // The channels with a sender, i.e. whose rows this worker takes.
     std::vector<bot::channel> channels() const;
+
+    // For metrics and tests: how many passes the running worker has made. Any thread.
+    std::uint64_t passes() const { return passes_.load(); }
 
   private:
     delivery_pass pass(store& db);
@@ -93,6 +100,7 @@ class delivery_worker {
     std::condition_variable cv_;
     bool woken_ = false;
     bool stopping_ = false;
+    std::atomic<std::uint64_t> passes_{0};
 };
 
 }  // namespace kv::daemon

@@ -26,8 +26,7 @@ schedule_timer::schedule_timer(net::any_io_executor io, net::any_io_executor sto
       db_(db),
       options_(options),
       timer_(io_),
-      coalesce_timer_(io_),
-      other_writers_timer_(io_) {}
+      coalesce_timer_(io_) {}
 
 schedule_timer::~schedule_timer() = default;
 
@@ -38,13 +37,13 @@ void schedule_timer::start() {
                 if (!running_) {
                     wake();
                 }
+                committed_here();
             });
         } catch (const std::exception& e) {
             log::error(std::string("scheduler cannot watch the store: ") + e.what());
         }
         run_on_store();
     });
-    net::post(io_, [this] { arm_other_writers_check(); });
 }
 
 void schedule_timer::wake() {
@@ -64,12 +63,27 @@ void schedule_timer::wake() {
     });
 }
 
+void schedule_timer::others_may_have_written() {
+    net::post(store_executor_, [this] { check_other_writers(); });
+}
+
+void schedule_timer::committed_here() {
+    if (!options_.on_store_changed || change_pending_.exchange(true)) {
+        return;
+    }
+    // The hook runs before the commit completes; the store executor runs this after the task
+    // that commits, when other connections can read what it wrote.
+    net::post(store_executor_, [this] {
+        change_pending_.store(false);
+        options_.on_store_changed();
+    });
+}
+
 void schedule_timer::stop() {
     net::post(io_, [this] {
         stopped_ = true;
         timer_.cancel();
         coalesce_timer_.cancel();
-        other_writers_timer_.cancel();
     });
     net::post(store_executor_, [this] { watch_.reset(); });
 }
@@ -80,8 +94,9 @@ void schedule_timer::run_on_store() {
     std::optional<std::chrono::sys_seconds> next;
     running_ = true;
     try {
-        if (watch_) {
-            watch_->others_committed();  // this run reads their writes too
+        // This run reads what others wrote too; the delivery worker still has to hear of it.
+        if (watch_ && watch_->others_committed() && options_.on_store_changed) {
+            options_.on_store_changed();
         }
         const auto now = wall_clock_now();
         const auto sent = sched_.run_once(db_, now, false);
@@ -103,6 +118,9 @@ void schedule_timer::check_other_writers() {
     try {
         if (watch_ && watch_->others_committed()) {
             wake();
+            if (options_.on_store_changed) {
+                options_.on_store_changed();
+            }
         }
     } catch (const std::exception& e) {
         log::error(std::string("scheduler cannot read the store's version: ") + e.what());
@@ -123,20 +141,6 @@ void schedule_timer::arm(std::optional<std::chrono::sys_seconds> next) {
         if (!ec && !stopped_) {
             net::post(store_executor_, [this] { run_on_store(); });
         }
-    });
-}
-
-void schedule_timer::arm_other_writers_check() {
-    if (stopped_ || options_.other_writers_every.count() <= 0) {
-        return;
-    }
-    other_writers_timer_.expires_after(options_.other_writers_every);
-    other_writers_timer_.async_wait([this](const boost::system::error_code& ec) {
-        if (ec || stopped_) {
-            return;
-        }
-        net::post(store_executor_, [this] { check_other_writers(); });
-        arm_other_writers_check();
     });
 }
 

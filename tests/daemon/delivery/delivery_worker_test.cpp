@@ -212,3 +212,52 @@ TEST_CASE("the running worker delivers what is committed and woken, and stops cl
     const std::lock_guard lock{f.email->m};
     CHECK(f.email->titles == std::vector<std::string>{"per@k.no Nytt avvik"});
 }
+
+TEST_CASE("a running worker with nothing due makes no pass until it is woken", "[delivery]") {
+    fixture f;
+    auto w = f.worker();
+    w.start();
+    for (int i = 0; i < 500 && w.passes() < 1; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds{2});
+    }
+    REQUIRE(w.passes() == 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds{300});
+    CHECK(w.passes() == 1);  // idle: no wake-up on a timer
+
+    f.notify("per@k.no", "Nytt avvik");
+    w.wake();
+    for (int i = 0; i < 500 && w.passes() < 2; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds{2});
+    }
+    CHECK(f.depth().pending == 0);
+    CHECK(w.passes() == 2);
+    w.stop();
+}
+
+TEST_CASE("a retry is sent at its instant without anyone waking the worker", "[delivery]") {
+    fixture f;
+    f.notify("kari@k.no", "Påminnelse");
+    f.teams->answers = {{status::retry_later, std::chrono::seconds{1}, "429"}};
+    delivery_worker_options o;
+    o.store = f.opts;
+    o.delivery.max_attempts = 3;
+    o.delivery.retry_base_seconds = 1;
+    o.delivery.retry_max_seconds = 1;  // the wall clock: the retry is due within 2 s
+    std::vector<std::unique_ptr<channel_sender>> senders;
+    senders.push_back(std::make_unique<scripted_sender>(bot::channel::teams, f.teams));
+    delivery_worker w{std::move(o), std::move(senders)};
+
+    const auto started = std::chrono::steady_clock::now();
+    w.start();
+    for (int i = 0; i < 1000 && w.passes() < 2; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds{5});
+    }
+    CHECK(f.depth().pending == 0);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds{3});
+    std::this_thread::sleep_for(std::chrono::milliseconds{200});
+    CHECK(w.passes() == 2);  // the failed attempt, then the retry: nothing in between or after
+    w.stop();
+    const std::lock_guard lock{f.teams->m};
+    CHECK(f.teams->titles ==
+          std::vector<std::string>{"kari@k.no Påminnelse", "kari@k.no Påminnelse"});
+}
