@@ -1,8 +1,10 @@
 #include "daemon/delivery/email_sender.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "adapters/email/compose/compose.hpp"
+#include "adapters/email/compose/compose_ahead.hpp"
 #include "adapters/email/links/action_link.hpp"
 #include "adapters/email/links/signing.hpp"
 #include "adapters/email/smtp/eml_folder.hpp"
@@ -66,6 +68,34 @@ std::string kind_of(const outbox_item& item) {
     return "notification";
 }
 
+// The plus-address token of the mail's Reply-To: <local>+<token>@domain.
+std::string token_of(const email::outgoing_mail& mail) {
+    const auto& address = mail.reply_to.address;
+    const auto plus = address.find('+');
+    const auto at = address.rfind('@');
+    return address.substr(plus + 1, at - plus - 1);
+}
+
+delivery_outcome outcome_of(const email::send_result& sent,
+                            std::chrono::seconds retry_after_setup_failure) {
+    using status = delivery_outcome::status;
+    using o = email::send_result::outcome;
+    switch (sent.result) {
+        case o::sent:
+            return {status::delivered, std::nullopt, ""};
+        case o::transient:
+            return {status::retry_later, std::nullopt, sent.error};
+        case o::rejected:
+            return {status::failed_permanently, std::nullopt,
+                    "rejected by the mail server (" + std::to_string(sent.reply_code) +
+                        "): " + sent.error};
+        case o::refused_login:
+        case o::unusable:
+            return {status::retry_later, retry_after_setup_failure, sent.error};
+    }
+    return {status::retry_later, std::nullopt, sent.error};
+}
+
 }  // namespace
 
 email_sender_options email_sender_options_from(const email_settings& s) {
@@ -123,34 +153,126 @@ email_sender::email_sender(store& db, email::mail_transport& transport,
 }
 
 delivery_outcome email_sender::deliver(const outbox_item& item) {
-    try {
-        return deliver_or_throw(item);
-    } catch (const email::compose_error& e) {
-        return {delivery_outcome::status::failed_permanently, std::nullopt,
-                std::string("cannot write the mail: ") + e.what()};
-    } catch (const std::exception& e) {
-        return {delivery_outcome::status::retry_later, std::nullopt,
-                std::string("email sender: ") + e.what()};
-    }
+    return deliver_batch({item}, [] { return false; }).at(0);
 }
 
-delivery_outcome email_sender::deliver_or_throw(const outbox_item& item) {
-    using status = delivery_outcome::status;
+std::vector<delivery_outcome> email_sender::deliver_batch(
+    const std::vector<outbox_item>& items, const std::function<bool()>& stop_requested) {
+    std::vector<std::optional<delivery_outcome>> decided(items.size());
+    std::vector<email::outgoing_mail> mails(items.size());
+    try {
+        record_batch(items, decided, mails);
+    } catch (const std::exception& e) {
+        // Nothing of the batch is recorded, so nothing of it may be sent.
+        std::vector<delivery_outcome> out;
+        for (const auto& d : decided) {
+            out.push_back(
+                d.value_or(delivery_outcome{delivery_outcome::status::retry_later, std::nullopt,
+                                            std::string("email sender: ") + e.what()}));
+        }
+        return out;
+    }
+
+    std::vector<bool> wanted(items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        wanted[i] = !decided[i];
+    }
+    email::compose_ahead composer{mails, std::move(wanted)};
+    std::vector<delivery_outcome> out;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (stop_requested()) {
+            break;
+        }
+        if (decided[i]) {
+            out.push_back(*decided[i]);
+            continue;
+        }
+        auto composed = composer.take(i);
+        if (composed.invalid_mail) {
+            out.push_back({delivery_outcome::status::failed_permanently, std::nullopt,
+                           "cannot write the mail: " + composed.error});
+        } else if (!composed.error.empty()) {
+            out.push_back({delivery_outcome::status::retry_later, std::nullopt,
+                           "email sender: " + composed.error});
+        } else {
+            out.push_back(outcome_of(
+                transport_.send({options_.from.address, mails[i].to.address}, composed.raw),
+                options_.retry_after_setup_failure));
+        }
+    }
+    return out;
+}
+
+void email_sender::record_batch(const std::vector<outbox_item>& items,
+                                std::vector<std::optional<delivery_outcome>>& decided,
+                                std::vector<email::outgoing_mail>& mails) {
     const auto now = options_.clock();
-    const std::string recipient = item.recipient_email;
-    if (const auto failing = find_failing_address(db_.db(), recipient)) {
-        bot::channel to = bot::channel::console;
-        if (options_.teams_delivers) {
-            teams_store teams{db_};
-            if (teams.personal_reference(recipient) || teams.any_reference(recipient)) {
-                to = bot::channel::teams;
+    std::map<std::string, std::string> names;  // recipient -> display name
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        decided[i] = bounced(items[i].recipient_email);
+        if (!decided[i]) {
+            names.emplace(items[i].recipient_email, "");
+        }
+    }
+    db_.with_read([&](const bot::directory& dir, const bot::repository&) {
+        for (auto& [recipient, name] : names) {
+            if (const auto p = dir.find_person(recipient)) {
+                name = p->name;
             }
         }
-        return {status::use_fallback, std::nullopt,
-                "the address bounced" +
-                    (failing->status.empty() ? std::string{} : " (" + failing->status + ")"),
-                to};
+    });
+
+    // Recorded before sending, all in one transaction: a reply can only come after the mail
+    // left, and must find it. Each row's records are visible to the next one in the batch, so
+    // two mails about the same case share a token and thread.
+    transaction tx{db_.db(), transaction_mode::immediate};
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (decided[i]) {
+            continue;
+        }
+        std::vector<email_link> links;
+        std::string subject_key;
+        try {
+            mails[i] = mail_for(items[i], names[items[i].recipient_email], now, subject_key, links);
+        } catch (const store_error&) {
+            throw;
+        } catch (const std::exception& e) {
+            decided[i] = delivery_outcome{delivery_outcome::status::retry_later, std::nullopt,
+                                          std::string("email sender: ") + e.what()};
+            continue;
+        }
+        record_email_thread(db_.db(), {token_of(mails[i]), items[i].recipient_email, subject_key,
+                                       mails[i].message_id, now});
+        for (const auto& link : links) {
+            record_email_link(db_.db(), link);
+        }
     }
+    tx.commit();
+}
+
+std::optional<delivery_outcome> email_sender::bounced(const std::string& recipient) {
+    const auto failing = find_failing_address(db_.db(), recipient);
+    if (!failing) {
+        return std::nullopt;
+    }
+    bot::channel to = bot::channel::console;
+    if (options_.teams_delivers) {
+        teams_store teams{db_};
+        if (teams.personal_reference(recipient) || teams.any_reference(recipient)) {
+            to = bot::channel::teams;
+        }
+    }
+    return delivery_outcome{
+        delivery_outcome::status::use_fallback, std::nullopt,
+        "the address bounced" +
+            (failing->status.empty() ? std::string{} : " (" + failing->status + ")"),
+        to};
+}
+
+email::outgoing_mail email_sender::mail_for(const outbox_item& item, const std::string& name,
+                                            std::chrono::sys_seconds now, std::string& subject_key,
+                                            std::vector<email_link>& links) {
+    const std::string recipient = item.recipient_email;
     const std::string seed = "outbox\n" + std::to_string(item.id) + "\n" +
                              std::to_string(item.created_at.time_since_epoch().count()) + "\n" +
                              recipient;
@@ -162,7 +284,7 @@ delivery_outcome email_sender::deliver_or_throw(const outbox_item& item) {
     email::outgoing_mail mail;
     mail.message_id = "kv." + email::base32_lower(email::hmac_sha256(id_key, seed).substr(0, 15)) +
                       "@" + options_.message_id_domain;
-    const std::string subject_key =
+    subject_key =
         item.body.subject_key.empty() ? "outbox:" + std::to_string(item.id) : item.body.subject_key;
 
     std::string token;
@@ -183,12 +305,6 @@ delivery_outcome email_sender::deliver_or_throw(const outbox_item& item) {
         token = email::base32_lower(email::random_bytes(10));
     }
 
-    std::string name;
-    db_.with_read([&](const bot::directory& dir, const bot::repository&) {
-        if (const auto p = dir.find_person(recipient)) {
-            name = p->name;
-        }
-    });
     mail.from = options_.from;
     mail.to = {name, recipient};
     mail.reply_to = {options_.from.name,
@@ -201,7 +317,6 @@ delivery_outcome email_sender::deliver_or_throw(const outbox_item& item) {
     }
     mail.link_valid_days = static_cast<int>(options_.link_lifetime.count());
 
-    std::vector<email_link> links;
     for (std::size_t i = 0; i < item.body.actions.size(); ++i) {
         const auto& a = item.body.actions[i];
         if (const auto way = reply_only_way(a)) {
@@ -233,35 +348,7 @@ delivery_outcome email_sender::deliver_or_throw(const outbox_item& item) {
             mail.ways.push_back(std::move(way));
         }
     }
-
-    const std::string raw = email::compose_message(mail);
-
-    // Recorded before sending: a reply can only come after the mail left, and must find it.
-    {
-        transaction tx{db_.db(), transaction_mode::immediate};
-        record_email_thread(db_.db(), {token, recipient, subject_key, mail.message_id, now});
-        for (const auto& link : links) {
-            record_email_link(db_.db(), link);
-        }
-        tx.commit();
-    }
-
-    const auto sent = transport_.send({options_.from.address, recipient}, raw);
-    using o = email::send_result::outcome;
-    switch (sent.result) {
-        case o::sent:
-            return {status::delivered, std::nullopt, ""};
-        case o::transient:
-            return {status::retry_later, std::nullopt, sent.error};
-        case o::rejected:
-            return {status::failed_permanently, std::nullopt,
-                    "rejected by the mail server (" + std::to_string(sent.reply_code) +
-                        "): " + sent.error};
-        case o::refused_login:
-        case o::unusable:
-            return {status::retry_later, options_.retry_after_setup_failure, sent.error};
-    }
-    return {status::retry_later, std::nullopt, sent.error};
+    return mail;
 }
 
 namespace {
@@ -275,6 +362,25 @@ class owning_email_sender final : public channel_sender {
     bot::channel channel() const override { return bot::channel::email; }
 
     delivery_outcome deliver(const outbox_item& item) override {
+        if (const auto failed = start()) {
+            return *failed;
+        }
+        return inner_->deliver(item);
+    }
+
+    std::vector<delivery_outcome> deliver_batch(
+        const std::vector<outbox_item>& items,
+        const std::function<bool()>& stop_requested) override {
+        if (const auto failed = start()) {
+            return std::vector<delivery_outcome>(items.size(), *failed);
+        }
+        return inner_->deliver_batch(items, stop_requested);
+    }
+
+  private:
+    // Makes the store connection, transport and sender on first use; what to answer when
+    // they cannot be made.
+    std::optional<delivery_outcome> start() {
         if (!inner_) {
             try {
                 // Threads and links are written without an fsync of their own: the delivery
@@ -298,14 +404,13 @@ class owning_email_sender final : public channel_sender {
                 inner_.reset();
                 transport_.reset();
                 db_.reset();
-                return {delivery_outcome::status::retry_later, std::nullopt,
-                        std::string("email sender cannot start: ") + e.what()};
+                return delivery_outcome{delivery_outcome::status::retry_later, std::nullopt,
+                                        std::string("email sender cannot start: ") + e.what()};
             }
         }
-        return inner_->deliver(item);
+        return std::nullopt;
     }
 
-  private:
     settings cfg_;
     decltype(email_sender_options::calendar_invitation) calendar_invitation_;
     std::unique_ptr<store> db_;

@@ -11,7 +11,9 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "adapters/email/compose/outgoing_mail.hpp"
 #include "adapters/email/smtp/mail_transport.hpp"
@@ -19,6 +21,8 @@
 #include "daemon/delivery/channel_sender.hpp"
 
 namespace kv::daemon {
+
+struct email_link;
 
 struct email_sender_options {
     email::mailbox from;
@@ -65,8 +69,25 @@ class email_sender final : public channel_sender {
     // the row cannot be written as mail. Never throws: a store failure is retry_later.
     delivery_outcome deliver(const outbox_item& item) override;
 
+    // As deliver() for each row, with the batch's threads and links recorded in one
+    // transaction before its first mail is sent, and each mail composed while the one before
+    // it is on the wire. When the records cannot be written, nothing is sent and every row
+    // (but those handed to a fallback) is retry_later.
+    std::vector<delivery_outcome> deliver_batch(
+        const std::vector<outbox_item>& items,
+        const std::function<bool()>& stop_requested) override;
+
   private:
-    delivery_outcome deliver_or_throw(const outbox_item& item);
+    // Fills decided[i] for rows answered without mailing (bounced address; a mail that cannot
+    // be made), mails[i] for the others, and records their threads and links. Throws
+    // store_error, and then nothing is recorded.
+    void record_batch(const std::vector<outbox_item>& items,
+                      std::vector<std::optional<delivery_outcome>>& decided,
+                      std::vector<email::outgoing_mail>& mails);
+    std::optional<delivery_outcome> bounced(const std::string& recipient);
+    email::outgoing_mail mail_for(const outbox_item& item, const std::string& name,
+                                  std::chrono::sys_seconds now, std::string& subject_key,
+                                  std::vector<email_link>& links);
 
     store& db_;
     email::mail_transport& transport_;

@@ -9,6 +9,7 @@
 
 #include "daemon/delivery/delivery_worker.hpp"
 #include "daemon/delivery/email_sender.hpp"
+#include "daemon/store/email_inbound.hpp"
 #include "daemon/store/email_threads.hpp"
 #include "tests/adapters/email/mime_reader.hpp"
 #include "tests/daemon/store/store_fixture.hpp"
@@ -115,4 +116,40 @@ TEST_CASE(
           raw_header(read_file(mails[1]), "Message-ID"));
     CHECK(w.count("SELECT count(*) FROM outbox WHERE state = 'delivered'") == 1);
     CHECK(w.count("SELECT count(*) FROM email_threads") == 1);
+}
+
+TEST_CASE("two mails about one case in the same batch share the reply token and thread",
+          "[email][delivery]") {
+    batch_world w;
+    kv::bot::decision d;
+    for (int i = 0; i < 2; ++i) {
+        d.notifications.push_back({"per@k.no", reminder(7), false, "same" + std::to_string(i)});
+    }
+    w.db.apply(d, "", kv::bot::channel::console, t0);
+    CHECK(w.deliver().delivered == 2);
+    const auto mails = w.sink.wait_for(2);
+    REQUIRE(mails.size() == 2);
+    const auto first = read_file(mails[0]);
+    const auto second = read_file(mails[1]);
+    CHECK(raw_header(second, "In-Reply-To") == raw_header(first, "Message-ID"));
+    CHECK(raw_header(second, "Reply-To") == raw_header(first, "Reply-To"));
+    CHECK(w.count("SELECT count(DISTINCT token) FROM email_threads") == 1);
+}
+
+TEST_CASE("a bounced address in the middle of a batch goes to its fallback; the rest are sent",
+          "[email][delivery]") {
+    batch_world w;
+    mark_address_failing(w.db.db(), {"sigrid@k.no", "5.1.1", "", t0});
+    kv::bot::decision d;
+    d.notifications.push_back({"per@k.no", reminder(1), false, "a"});
+    d.notifications.push_back({"sigrid@k.no", reminder(2), false, "b"});
+    d.notifications.push_back({"per@k.no", reminder(3), false, "c"});
+    w.db.apply(d, "", kv::bot::channel::console, t0);
+    const auto pass = w.deliver();
+    CHECK(pass.delivered == 2);
+    CHECK(pass.rerouted == 1);
+    CHECK(w.sink.wait_for(2).size() == 2);
+    CHECK(w.count("SELECT count(*) FROM outbox WHERE recipient_email = 'sigrid@k.no' AND channel = "
+                  "'console'") == 1);
+    CHECK(w.count("SELECT count(*) FROM email_threads WHERE recipient_email = 'sigrid@k.no'") == 0);
 }
