@@ -1,7 +1,10 @@
 #include "daemon/delivery/email_sender.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
+#include <stdexcept>
+#include <thread>
 
 #include "adapters/email/compose/compose.hpp"
 #include "adapters/email/compose/compose_ahead.hpp"
@@ -144,7 +147,15 @@ std::unique_ptr<email::mail_transport> make_mail_transport(const email_settings&
 
 email_sender::email_sender(store& db, email::mail_transport& transport,
                            email_sender_options options)
-    : db_(db), transport_(transport), options_(std::move(options)) {
+    : email_sender(db, std::vector<email::mail_transport*>{&transport}, std::move(options)) {}
+
+email_sender::email_sender(store& db, std::vector<email::mail_transport*> transports,
+                           email_sender_options options)
+    : db_(db), transports_(std::move(transports)), options_(std::move(options)) {
+    if (transports_.empty() ||
+        std::find(transports_.begin(), transports_.end(), nullptr) != transports_.end()) {
+        throw std::invalid_argument("email sender needs at least one transport");
+    }
     if (!options_.clock) {
         options_.clock = [] {
             return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -178,29 +189,61 @@ std::vector<delivery_outcome> email_sender::deliver_batch(
         wanted[i] = !decided[i];
     }
     email::compose_ahead composer{mails, std::move(wanted)};
+    std::vector<std::optional<delivery_outcome>> results(items.size());
+    std::atomic<std::size_t> next{0};
+    // One connection's share: the next row nobody has taken yet, until none is left or the
+    // worker is stopping. Rows are taken in outbox order.
+    const auto send_share = [&](email::mail_transport& transport) {
+        try {
+            for (;;) {
+                const std::size_t i = next.fetch_add(1);
+                if (i >= items.size() || stop_requested()) {
+                    return;
+                }
+                results[i] =
+                    decided[i] ? *decided[i] : send_one(transport, mails[i], composer.take(i));
+            }
+        } catch (const std::exception&) {
+            return;  // the rows it did not finish have no outcome: they stay in the outbox
+        }
+    };
+    const auto to_send = static_cast<std::size_t>(
+        std::count_if(decided.begin(), decided.end(), [](const auto& d) { return !d; }));
+    const std::size_t connections = std::min(transports_.size(), std::max<std::size_t>(to_send, 1));
+    std::vector<std::thread> helpers;
+    for (std::size_t k = 1; k < connections; ++k) {
+        helpers.emplace_back([&, k] { send_share(*transports_[k]); });
+    }
+    send_share(*transports_[0]);
+    for (auto& t : helpers) {
+        t.join();
+    }
+    // Outcomes for the prefix that was finished. With several connections a stop can leave a
+    // row after a gap sent but without outcome: it stays pending and is sent again (same
+    // Message-ID), as after a crash.
     std::vector<delivery_outcome> out;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (stop_requested()) {
+    for (auto& r : results) {
+        if (!r) {
             break;
         }
-        if (decided[i]) {
-            out.push_back(*decided[i]);
-            continue;
-        }
-        auto composed = composer.take(i);
-        if (composed.invalid_mail) {
-            out.push_back({delivery_outcome::status::failed_permanently, std::nullopt,
-                           "cannot write the mail: " + composed.error});
-        } else if (!composed.error.empty()) {
-            out.push_back({delivery_outcome::status::retry_later, std::nullopt,
-                           "email sender: " + composed.error});
-        } else {
-            out.push_back(outcome_of(
-                transport_.send({options_.from.address, mails[i].to.address}, composed.raw),
-                options_.retry_after_setup_failure));
-        }
+        out.push_back(std::move(*r));
     }
     return out;
+}
+
+delivery_outcome email_sender::send_one(email::mail_transport& transport,
+                                        const email::outgoing_mail& mail,
+                                        const email::composed_mail& composed) {
+    if (composed.invalid_mail) {
+        return {delivery_outcome::status::failed_permanently, std::nullopt,
+                "cannot write the mail: " + composed.error};
+    }
+    if (!composed.error.empty()) {
+        return {delivery_outcome::status::retry_later, std::nullopt,
+                "email sender: " + composed.error};
+    }
+    return outcome_of(transport.send({options_.from.address, mail.to.address}, composed.raw),
+                      options_.retry_after_setup_failure);
 }
 
 void email_sender::record_batch(const std::vector<outbox_item>& items,
@@ -390,7 +433,14 @@ class owning_email_sender final : public channel_sender {
                 // Message-ID and link nonces.
                 db_ = std::make_unique<store>(
                     store_options{cfg_.store.database, false, cfg_.store.busy_timeout_ms});
-                transport_ = make_mail_transport(cfg_.email);
+                // One connection for the .eml folder; smtp_connections for a server.
+                const int connections =
+                    cfg_.email.smtp_url.empty() ? 1 : std::max(cfg_.email.smtp_connections, 1);
+                std::vector<email::mail_transport*> use;
+                for (int k = 0; k < connections; ++k) {
+                    transports_.push_back(make_mail_transport(cfg_.email));
+                    use.push_back(transports_.back().get());
+                }
                 auto options = email_sender_options_from(cfg_.email);
                 options.teams_delivers = cfg_.teams.enabled;
                 if (!cfg_.email.oauth2_token_file.empty()) {
@@ -399,10 +449,10 @@ class owning_email_sender final : public channel_sender {
                     options.retry_after_setup_failure = std::chrono::minutes{1};
                 }
                 options.calendar_invitation = calendar_invitation_;
-                inner_ = std::make_unique<email_sender>(*db_, *transport_, std::move(options));
+                inner_ = std::make_unique<email_sender>(*db_, std::move(use), std::move(options));
             } catch (const std::exception& e) {
                 inner_.reset();
-                transport_.reset();
+                transports_.clear();
                 db_.reset();
                 return delivery_outcome{delivery_outcome::status::retry_later, std::nullopt,
                                         std::string("email sender cannot start: ") + e.what()};
@@ -414,7 +464,7 @@ class owning_email_sender final : public channel_sender {
     settings cfg_;
     decltype(email_sender_options::calendar_invitation) calendar_invitation_;
     std::unique_ptr<store> db_;
-    std::unique_ptr<email::mail_transport> transport_;
+    std::vector<std::unique_ptr<email::mail_transport>> transports_;
     std::unique_ptr<email_sender> inner_;
 };
 

@@ -56,7 +56,7 @@ void compose_ahead::run() {
             results_[i] = std::move(one);
             done_ = i + 1;
         }
-        ready_.notify_one();
+        ready_.notify_all();
     }
 }
 

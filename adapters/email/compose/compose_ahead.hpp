@@ -2,10 +2,10 @@
 // Composes a list of mails in order on a helper thread, so the caller can send mail i while
 // mail i + 1 is being composed (compose and the SMTP round trips then overlap).
 //
-// Thread-safety: one caller thread uses the object; the helper thread only reads the mails it
-// was given, which must outlive the object and stay unchanged. The destructor stops the helper
-// after the mail in hand and joins it. With one mail or fewer to compose, no thread is started
-// and take() composes on the caller's thread.
+// Thread-safety: take() may be called from several threads (each i by one of them); the helper
+// thread only reads the mails it was given, which must outlive the object and stay unchanged. The
+// destructor stops the helper after the mail in hand and joins it. With one mail or fewer to
+// compose, no thread is started and take() composes on the caller's thread.
 
 #include <condition_variable>
 #include <cstddef>

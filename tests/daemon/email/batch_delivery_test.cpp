@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "daemon/delivery/delivery_worker.hpp"
@@ -152,4 +153,30 @@ TEST_CASE("a bounced address in the middle of a batch goes to its fallback; the 
     CHECK(w.count("SELECT count(*) FROM outbox WHERE recipient_email = 'sigrid@k.no' AND channel = "
                   "'console'") == 1);
     CHECK(w.count("SELECT count(*) FROM email_threads WHERE recipient_email = 'sigrid@k.no'") == 0);
+}
+
+TEST_CASE("a batch spread over three SMTP connections sends each mail once and marks every row",
+          "[email][delivery]") {
+    batch_world w;
+    w.cfg.email.smtp_connections = 3;
+    w.enqueue(250);
+    const auto pass = w.deliver();
+    CHECK(pass.delivered == 250);
+    CHECK(pass.retried == 0);
+    const auto mails = w.sink.wait_for(250);
+    REQUIRE(mails.size() == 250);
+    std::set<std::string> ids;
+    std::set<std::string> client_ports;
+    for (const auto& m : mails) {
+        ids.insert(raw_header(read_file(m), "Message-ID"));
+        auto envelope = m;
+        envelope.replace_extension(".json");
+        const auto peer = nlohmann::json::parse(read_file(envelope)).at("peer");
+        client_ports.insert(peer.at(1).dump());
+    }
+    CHECK(ids.size() == 250);
+    CHECK(client_ports.size() == 3);
+    CHECK(w.count("SELECT count(*) FROM outbox WHERE state = 'delivered'") == 250);
+    CHECK(w.count("SELECT count(*) FROM email_threads") == 250);
+    CHECK(w.deliver().delivered == 0);
 }
