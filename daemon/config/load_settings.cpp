@@ -483,6 +483,9 @@ void read_email_outbound(table_reader& r, email_settings& s) {
     if (auto days = r.get_integer("link_lifetime_days", 1, 90)) {
         s.link_lifetime_days = static_cast<int>(*days);
     }
+    if (auto connections = r.get_integer("smtp_connections", 1, 8)) {
+        s.smtp_connections = static_cast<int>(*connections);
+    }
     if (auto dir = r.get_string("outbox_dir")) {
         if (dir->empty()) {
             r.error("outbox_dir", "must not be empty");

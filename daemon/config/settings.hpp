@@ -104,6 +104,9 @@ struct email_settings {
     std::string public_base_url = "http://127.0.0.1:8080";
     int link_lifetime_days = 14;
     std::filesystem::path outbox_dir = "var/mail/outbox";  // relative: to the working dir
+    // SMTP connections a batch of outbound mail is spread over, each on its own thread (1..8).
+    // 1 (default): one connection, mail leaves in outbox order.
+    int smtp_connections = 1;
 
     // Inbound. imap_url: "imaps://host:993" or "imap://host:143" (STARTTLS required); empty
     // (default): no mailbox is read, mail arrives only through `kvalitetsvakt mail ingest`.

@@ -3,8 +3,11 @@
 // Teams and email implement it (daemon/delivery/<channel>_sender.*) on top of their adapters.
 
 #include <chrono>
+#include <exception>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bot/domain/model.hpp"
 #include "bot/domain/names.hpp"
@@ -39,6 +42,27 @@ class channel_sender {
     virtual ~channel_sender() = default;
     virtual bot::channel channel() const = 0;
     virtual delivery_outcome deliver(const outbox_item& item) = 0;
+
+    // The rows in order, each with the outcome deliver() would give it; a sender may share work
+    // across them (one store transaction, one connection). Asks stop_requested() before each
+    // row it has not started and stops when it says yes: the outcomes are for a prefix of
+    // `items`. Never throws.
+    virtual std::vector<delivery_outcome> deliver_batch(
+        const std::vector<outbox_item>& items, const std::function<bool()>& stop_requested) {
+        std::vector<delivery_outcome> out;
+        for (const auto& item : items) {
+            if (stop_requested()) {
+                break;
+            }
+            try {
+                out.push_back(deliver(item));
+            } catch (const std::exception& e) {
+                out.push_back({delivery_outcome::status::retry_later, std::nullopt,
+                               std::string{"sender failed: "} + e.what()});
+            }
+        }
+        return out;
+    }
 };
 
 }  // namespace kv::daemon

@@ -117,24 +117,25 @@ delivery_pass delivery_worker::pass(store& db) {
         // when the fallback comes later in the map, else in the next.
         for (;;) {
             const auto rows = db.due_outbox(now(), ch, std::nullopt, batch_size);
-            for (const auto& item : rows) {
-                {
+            std::vector<delivery_outcome> outcomes;
+            try {
+                outcomes = sender->deliver_batch(rows, [this] {
                     const std::lock_guard lock{mutex_};
-                    if (stopping_) {
-                        mark_sent();
-                        return counts;
-                    }
-                }
-                delivery_outcome outcome;
-                try {
-                    outcome = sender->deliver(item);
-                } catch (const std::exception& e) {
-                    outcome = {delivery_outcome::status::retry_later, std::nullopt,
-                               std::string{"sender failed: "} + e.what()};
-                }
-                settle(db, item, outcome, counts, sent);
+                    return stopping_;
+                });
+            } catch (const std::exception& e) {
+                // Against the sender's contract; which rows went out is unknown, so every row
+                // is tried again (with the same Message-ID, at least once).
+                outcomes.assign(rows.size(), {delivery_outcome::status::retry_later, std::nullopt,
+                                              std::string{"sender failed: "} + e.what()});
+            }
+            for (std::size_t i = 0; i < outcomes.size() && i < rows.size(); ++i) {
+                settle(db, rows[i], outcomes[i], counts, sent);
             }
             mark_sent();
+            if (outcomes.size() < rows.size()) {
+                return counts;  // stopping: the rows not taken stay in the outbox
+            }
             if (static_cast<int>(rows.size()) < batch_size) {
                 break;
             }

@@ -1,8 +1,13 @@
 #include "daemon/delivery/email_sender.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <map>
+#include <stdexcept>
+#include <thread>
 
 #include "adapters/email/compose/compose.hpp"
+#include "adapters/email/compose/compose_ahead.hpp"
 #include "adapters/email/links/action_link.hpp"
 #include "adapters/email/links/signing.hpp"
 #include "adapters/email/smtp/eml_folder.hpp"
@@ -66,6 +71,34 @@ std::string kind_of(const outbox_item& item) {
     return "notification";
 }
 
+// The plus-address token of the mail's Reply-To: <local>+<token>@domain.
+std::string token_of(const email::outgoing_mail& mail) {
+    const auto& address = mail.reply_to.address;
+    const auto plus = address.find('+');
+    const auto at = address.rfind('@');
+    return address.substr(plus + 1, at - plus - 1);
+}
+
+delivery_outcome outcome_of(const email::send_result& sent,
+                            std::chrono::seconds retry_after_setup_failure) {
+    using status = delivery_outcome::status;
+    using o = email::send_result::outcome;
+    switch (sent.result) {
+        case o::sent:
+            return {status::delivered, std::nullopt, ""};
+        case o::transient:
+            return {status::retry_later, std::nullopt, sent.error};
+        case o::rejected:
+            return {status::failed_permanently, std::nullopt,
+                    "rejected by the mail server (" + std::to_string(sent.reply_code) +
+                        "): " + sent.error};
+        case o::refused_login:
+        case o::unusable:
+            return {status::retry_later, retry_after_setup_failure, sent.error};
+    }
+    return {status::retry_later, std::nullopt, sent.error};
+}
+
 }  // namespace
 
 email_sender_options email_sender_options_from(const email_settings& s) {
@@ -114,7 +147,15 @@ std::unique_ptr<email::mail_transport> make_mail_transport(const email_settings&
 
 email_sender::email_sender(store& db, email::mail_transport& transport,
                            email_sender_options options)
-    : db_(db), transport_(transport), options_(std::move(options)) {
+    : email_sender(db, std::vector<email::mail_transport*>{&transport}, std::move(options)) {}
+
+email_sender::email_sender(store& db, std::vector<email::mail_transport*> transports,
+                           email_sender_options options)
+    : db_(db), transports_(std::move(transports)), options_(std::move(options)) {
+    if (transports_.empty() ||
+        std::find(transports_.begin(), transports_.end(), nullptr) != transports_.end()) {
+        throw std::invalid_argument("email sender needs at least one transport");
+    }
     if (!options_.clock) {
         options_.clock = [] {
             return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -123,34 +164,158 @@ email_sender::email_sender(store& db, email::mail_transport& transport,
 }
 
 delivery_outcome email_sender::deliver(const outbox_item& item) {
-    try {
-        return deliver_or_throw(item);
-    } catch (const email::compose_error& e) {
-        return {delivery_outcome::status::failed_permanently, std::nullopt,
-                std::string("cannot write the mail: ") + e.what()};
-    } catch (const std::exception& e) {
-        return {delivery_outcome::status::retry_later, std::nullopt,
-                std::string("email sender: ") + e.what()};
-    }
+    return deliver_batch({item}, [] { return false; }).at(0);
 }
 
-delivery_outcome email_sender::deliver_or_throw(const outbox_item& item) {
-    using status = delivery_outcome::status;
+std::vector<delivery_outcome> email_sender::deliver_batch(
+    const std::vector<outbox_item>& items, const std::function<bool()>& stop_requested) {
+    std::vector<std::optional<delivery_outcome>> decided(items.size());
+    std::vector<email::outgoing_mail> mails(items.size());
+    try {
+        record_batch(items, decided, mails);
+    } catch (const std::exception& e) {
+        // Nothing of the batch is recorded, so nothing of it may be sent.
+        std::vector<delivery_outcome> out;
+        for (const auto& d : decided) {
+            out.push_back(
+                d.value_or(delivery_outcome{delivery_outcome::status::retry_later, std::nullopt,
+                                            std::string("email sender: ") + e.what()}));
+        }
+        return out;
+    }
+
+    std::vector<bool> wanted(items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        wanted[i] = !decided[i];
+    }
+    email::compose_ahead composer{mails, std::move(wanted)};
+    std::vector<std::optional<delivery_outcome>> results(items.size());
+    std::atomic<std::size_t> next{0};
+    // One connection's share: the next row nobody has taken yet, until none is left or the
+    // worker is stopping. Rows are taken in outbox order.
+    const auto send_share = [&](email::mail_transport& transport) {
+        try {
+            for (;;) {
+                const std::size_t i = next.fetch_add(1);
+                if (i >= items.size() || stop_requested()) {
+                    return;
+                }
+                results[i] =
+                    decided[i] ? *decided[i] : send_one(transport, mails[i], composer.take(i));
+            }
+        } catch (const std::exception&) {
+            return;  // the rows it did not finish have no outcome: they stay in the outbox
+        }
+    };
+    const auto to_send = static_cast<std::size_t>(
+        std::count_if(decided.begin(), decided.end(), [](const auto& d) { return !d; }));
+    const std::size_t connections = std::min(transports_.size(), std::max<std::size_t>(to_send, 1));
+    std::vector<std::thread> helpers;
+    for (std::size_t k = 1; k < connections; ++k) {
+        helpers.emplace_back([&, k] { send_share(*transports_[k]); });
+    }
+    send_share(*transports_[0]);
+    for (auto& t : helpers) {
+        t.join();
+    }
+    // Outcomes for the prefix that was finished. With several connections a stop can leave a
+    // row after a gap sent but without outcome: it stays pending and is sent again (same
+    // Message-ID), as after a crash.
+    std::vector<delivery_outcome> out;
+    for (auto& r : results) {
+        if (!r) {
+            break;
+        }
+        out.push_back(std::move(*r));
+    }
+    return out;
+}
+
+delivery_outcome email_sender::send_one(email::mail_transport& transport,
+                                        const email::outgoing_mail& mail,
+                                        const email::composed_mail& composed) {
+    if (composed.invalid_mail) {
+        return {delivery_outcome::status::failed_permanently, std::nullopt,
+                "cannot write the mail: " + composed.error};
+    }
+    if (!composed.error.empty()) {
+        return {delivery_outcome::status::retry_later, std::nullopt,
+                "email sender: " + composed.error};
+    }
+    return outcome_of(transport.send({options_.from.address, mail.to.address}, composed.raw),
+                      options_.retry_after_setup_failure);
+}
+
+void email_sender::record_batch(const std::vector<outbox_item>& items,
+                                std::vector<std::optional<delivery_outcome>>& decided,
+                                std::vector<email::outgoing_mail>& mails) {
     const auto now = options_.clock();
-    const std::string recipient = item.recipient_email;
-    if (const auto failing = find_failing_address(db_.db(), recipient)) {
-        bot::channel to = bot::channel::console;
-        if (options_.teams_delivers) {
-            teams_store teams{db_};
-            if (teams.personal_reference(recipient) || teams.any_reference(recipient)) {
-                to = bot::channel::teams;
+    std::map<std::string, std::string> names;  // recipient -> display name
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        decided[i] = bounced(items[i].recipient_email);
+        if (!decided[i]) {
+            names.emplace(items[i].recipient_email, "");
+        }
+    }
+    db_.with_read([&](const bot::directory& dir, const bot::repository&) {
+        for (auto& [recipient, name] : names) {
+            if (const auto p = dir.find_person(recipient)) {
+                name = p->name;
             }
         }
-        return {status::use_fallback, std::nullopt,
-                "the address bounced" +
-                    (failing->status.empty() ? std::string{} : " (" + failing->status + ")"),
-                to};
+    });
+
+    // Recorded before sending, all in one transaction: a reply can only come after the mail
+    // left, and must find it. Each row's records are visible to the next one in the batch, so
+    // two mails about the same case share a token and thread.
+    transaction tx{db_.db(), transaction_mode::immediate};
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (decided[i]) {
+            continue;
+        }
+        std::vector<email_link> links;
+        std::string subject_key;
+        try {
+            mails[i] = mail_for(items[i], names[items[i].recipient_email], now, subject_key, links);
+        } catch (const store_error&) {
+            throw;
+        } catch (const std::exception& e) {
+            decided[i] = delivery_outcome{delivery_outcome::status::retry_later, std::nullopt,
+                                          std::string("email sender: ") + e.what()};
+            continue;
+        }
+        record_email_thread(db_.db(), {token_of(mails[i]), items[i].recipient_email, subject_key,
+                                       mails[i].message_id, now});
+        for (const auto& link : links) {
+            record_email_link(db_.db(), link);
+        }
     }
+    tx.commit();
+}
+
+std::optional<delivery_outcome> email_sender::bounced(const std::string& recipient) {
+    const auto failing = find_failing_address(db_.db(), recipient);
+    if (!failing) {
+        return std::nullopt;
+    }
+    bot::channel to = bot::channel::console;
+    if (options_.teams_delivers) {
+        teams_store teams{db_};
+        if (teams.personal_reference(recipient) || teams.any_reference(recipient)) {
+            to = bot::channel::teams;
+        }
+    }
+    return delivery_outcome{
+        delivery_outcome::status::use_fallback, std::nullopt,
+        "the address bounced" +
+            (failing->status.empty() ? std::string{} : " (" + failing->status + ")"),
+        to};
+}
+
+email::outgoing_mail email_sender::mail_for(const outbox_item& item, const std::string& name,
+                                            std::chrono::sys_seconds now, std::string& subject_key,
+                                            std::vector<email_link>& links) {
+    const std::string recipient = item.recipient_email;
     const std::string seed = "outbox\n" + std::to_string(item.id) + "\n" +
                              std::to_string(item.created_at.time_since_epoch().count()) + "\n" +
                              recipient;
@@ -162,7 +327,7 @@ delivery_outcome email_sender::deliver_or_throw(const outbox_item& item) {
     email::outgoing_mail mail;
     mail.message_id = "kv." + email::base32_lower(email::hmac_sha256(id_key, seed).substr(0, 15)) +
                       "@" + options_.message_id_domain;
-    const std::string subject_key =
+    subject_key =
         item.body.subject_key.empty() ? "outbox:" + std::to_string(item.id) : item.body.subject_key;
 
     std::string token;
@@ -183,12 +348,6 @@ delivery_outcome email_sender::deliver_or_throw(const outbox_item& item) {
         token = email::base32_lower(email::random_bytes(10));
     }
 
-    std::string name;
-    db_.with_read([&](const bot::directory& dir, const bot::repository&) {
-        if (const auto p = dir.find_person(recipient)) {
-            name = p->name;
-        }
-    });
     mail.from = options_.from;
     mail.to = {name, recipient};
     mail.reply_to = {options_.from.name,
@@ -201,7 +360,6 @@ delivery_outcome email_sender::deliver_or_throw(const outbox_item& item) {
     }
     mail.link_valid_days = static_cast<int>(options_.link_lifetime.count());
 
-    std::vector<email_link> links;
     for (std::size_t i = 0; i < item.body.actions.size(); ++i) {
         const auto& a = item.body.actions[i];
         if (const auto way = reply_only_way(a)) {
@@ -233,35 +391,7 @@ delivery_outcome email_sender::deliver_or_throw(const outbox_item& item) {
             mail.ways.push_back(std::move(way));
         }
     }
-
-    const std::string raw = email::compose_message(mail);
-
-    // Recorded before sending: a reply can only come after the mail left, and must find it.
-    {
-        transaction tx{db_.db(), transaction_mode::immediate};
-        record_email_thread(db_.db(), {token, recipient, subject_key, mail.message_id, now});
-        for (const auto& link : links) {
-            record_email_link(db_.db(), link);
-        }
-        tx.commit();
-    }
-
-    const auto sent = transport_.send({options_.from.address, recipient}, raw);
-    using o = email::send_result::outcome;
-    switch (sent.result) {
-        case o::sent:
-            return {status::delivered, std::nullopt, ""};
-        case o::transient:
-            return {status::retry_later, std::nullopt, sent.error};
-        case o::rejected:
-            return {status::failed_permanently, std::nullopt,
-                    "rejected by the mail server (" + std::to_string(sent.reply_code) +
-                        "): " + sent.error};
-        case o::refused_login:
-        case o::unusable:
-            return {status::retry_later, options_.retry_after_setup_failure, sent.error};
-    }
-    return {status::retry_later, std::nullopt, sent.error};
+    return mail;
 }
 
 namespace {
@@ -275,6 +405,25 @@ class owning_email_sender final : public channel_sender {
     bot::channel channel() const override { return bot::channel::email; }
 
     delivery_outcome deliver(const outbox_item& item) override {
+        if (const auto failed = start()) {
+            return *failed;
+        }
+        return inner_->deliver(item);
+    }
+
+    std::vector<delivery_outcome> deliver_batch(
+        const std::vector<outbox_item>& items,
+        const std::function<bool()>& stop_requested) override {
+        if (const auto failed = start()) {
+            return std::vector<delivery_outcome>(items.size(), *failed);
+        }
+        return inner_->deliver_batch(items, stop_requested);
+    }
+
+  private:
+    // Makes the store connection, transport and sender on first use; what to answer when
+    // they cannot be made.
+    std::optional<delivery_outcome> start() {
         if (!inner_) {
             try {
                 // Threads and links are written without an fsync of their own: the delivery
@@ -284,7 +433,14 @@ class owning_email_sender final : public channel_sender {
                 // Message-ID and link nonces.
                 db_ = std::make_unique<store>(
                     store_options{cfg_.store.database, false, cfg_.store.busy_timeout_ms});
-                transport_ = make_mail_transport(cfg_.email);
+                // One connection for the .eml folder; smtp_connections for a server.
+                const int connections =
+                    cfg_.email.smtp_url.empty() ? 1 : std::max(cfg_.email.smtp_connections, 1);
+                std::vector<email::mail_transport*> use;
+                for (int k = 0; k < connections; ++k) {
+                    transports_.push_back(make_mail_transport(cfg_.email));
+                    use.push_back(transports_.back().get());
+                }
                 auto options = email_sender_options_from(cfg_.email);
                 options.teams_delivers = cfg_.teams.enabled;
                 if (!cfg_.email.oauth2_token_file.empty()) {
@@ -293,23 +449,22 @@ class owning_email_sender final : public channel_sender {
                     options.retry_after_setup_failure = std::chrono::minutes{1};
                 }
                 options.calendar_invitation = calendar_invitation_;
-                inner_ = std::make_unique<email_sender>(*db_, *transport_, std::move(options));
+                inner_ = std::make_unique<email_sender>(*db_, std::move(use), std::move(options));
             } catch (const std::exception& e) {
                 inner_.reset();
-                transport_.reset();
+                transports_.clear();
                 db_.reset();
-                return {delivery_outcome::status::retry_later, std::nullopt,
-                        std::string("email sender cannot start: ") + e.what()};
+                return delivery_outcome{delivery_outcome::status::retry_later, std::nullopt,
+                                        std::string("email sender cannot start: ") + e.what()};
             }
         }
-        return inner_->deliver(item);
+        return std::nullopt;
     }
 
-  private:
     settings cfg_;
     decltype(email_sender_options::calendar_invitation) calendar_invitation_;
     std::unique_ptr<store> db_;
-    std::unique_ptr<email::mail_transport> transport_;
+    std::vector<std::unique_ptr<email::mail_transport>> transports_;
     std::unique_ptr<email_sender> inner_;
 };
 

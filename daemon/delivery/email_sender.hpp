@@ -11,14 +11,19 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "adapters/email/compose/compose_ahead.hpp"
 #include "adapters/email/compose/outgoing_mail.hpp"
 #include "adapters/email/smtp/mail_transport.hpp"
 #include "daemon/config/settings.hpp"
 #include "daemon/delivery/channel_sender.hpp"
 
 namespace kv::daemon {
+
+struct email_link;
 
 struct email_sender_options {
     email::mailbox from;
@@ -53,6 +58,10 @@ class email_sender final : public channel_sender {
   public:
     // `db` and `transport` must outlive the sender and are used only inside deliver().
     email_sender(store& db, email::mail_transport& transport, email_sender_options options);
+    // A batch is spread over the transports (one SMTP connection each), each used by one
+    // thread at a time; none may be null. Throws std::invalid_argument for an empty list.
+    email_sender(store& db, std::vector<email::mail_transport*> transports,
+                 email_sender_options options);
 
     bot::channel channel() const override { return bot::channel::email; }
 
@@ -65,11 +74,32 @@ class email_sender final : public channel_sender {
     // the row cannot be written as mail. Never throws: a store failure is retry_later.
     delivery_outcome deliver(const outbox_item& item) override;
 
+    // As deliver() for each row, with the batch's threads and links recorded in one
+    // transaction before its first mail is sent, and each mail composed while the one before
+    // it is on the wire. When the records cannot be written, nothing is sent and every row
+    // (but those handed to a fallback) is retry_later. With several transports the mails go
+    // out over all of them at once, and stop_requested is called from their threads.
+    std::vector<delivery_outcome> deliver_batch(
+        const std::vector<outbox_item>& items,
+        const std::function<bool()>& stop_requested) override;
+
   private:
-    delivery_outcome deliver_or_throw(const outbox_item& item);
+    // Fills decided[i] for rows answered without mailing (bounced address; a mail that cannot
+    // be made), mails[i] for the others, and records their threads and links. Throws
+    // store_error, and then nothing is recorded.
+    void record_batch(const std::vector<outbox_item>& items,
+                      std::vector<std::optional<delivery_outcome>>& decided,
+                      std::vector<email::outgoing_mail>& mails);
+    std::optional<delivery_outcome> bounced(const std::string& recipient);
+    // Sends one composed mail; thread-safe for different transports.
+    delivery_outcome send_one(email::mail_transport& transport, const email::outgoing_mail& mail,
+                              const email::composed_mail& composed);
+    email::outgoing_mail mail_for(const outbox_item& item, const std::string& name,
+                                  std::chrono::sys_seconds now, std::string& subject_key,
+                                  std::vector<email_link>& links);
 
     store& db_;
-    email::mail_transport& transport_;
+    std::vector<email::mail_transport*> transports_;
     email_sender_options options_;
 };
 

@@ -4,7 +4,10 @@
 // thread and reply token recorded, sent over the reused connection, and its row marked
 // delivered. Prints messages per second. Run by tests/bench/email_send_bench.sh.
 //
+// --connections spreads each batch over that many SMTP connections (email.smtp_connections).
+//
 //   kv_email_outbox_bench --url smtp://localhost:PORT/NAME --ca CERT --count N --dir DIR
+//                         [--connections C]
 
 #include <chrono>
 #include <cstdio>
@@ -58,6 +61,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 int main(int argc, char** argv) {
     std::string url, ca, dir;
     int count = 10000;
+    int connections = 1;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
         const std::string value = argv[i + 1];
@@ -69,10 +73,14 @@ int main(int argc, char** argv) {
             count = std::atoi(value.c_str());
         } else if (flag == "--dir") {
             dir = value;
+        } else if (flag == "--connections") {
+            connections = std::atoi(value.c_str());
         }
     }
-    if (url.empty() || dir.empty() || count <= 0) {
-        std::fprintf(stderr, "usage: %s --url URL --ca CERT --count N --dir DIR\n", argv[0]);
+    if (url.empty() || dir.empty() || count <= 0 || connections < 1) {
+        std::fprintf(stderr,
+                     "usage: %s --url URL --ca CERT --count N --dir DIR [--connections C]\n",
+                     argv[0]);
         return 2;
     }
     std::filesystem::create_directories(dir);
@@ -86,6 +94,7 @@ int main(int argc, char** argv) {
     cfg.email.smtp_password = "secret";
     cfg.email.link_secret = "bench-link-secret-bench-link-secret-0123456789";
     cfg.email.public_base_url = "https://kv.eksempel.kommune.no";
+    cfg.email.smtp_connections = connections;
 
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     {
@@ -107,8 +116,10 @@ int main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
     const auto pass = worker.run_once();
     const double send_s = seconds_since(start);
-    std::printf("kvalitetsvakt outbox path: %d delivered, %d retried, %d failed in %.3f s\n",
-                pass.delivered, pass.retried, pass.failed, send_s);
+    std::printf(
+        "kvalitetsvakt outbox path, %d connection(s): %d delivered, %d retried, %d failed in "
+        "%.3f s\n",
+        connections, pass.delivered, pass.retried, pass.failed, send_s);
     std::printf("KV_OUTBOX_SECONDS %.6f\n", send_s);
     return pass.delivered == count ? 0 : 1;
 }

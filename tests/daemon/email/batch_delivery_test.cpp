@@ -5,10 +5,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "daemon/delivery/delivery_worker.hpp"
 #include "daemon/delivery/email_sender.hpp"
+#include "daemon/store/email_inbound.hpp"
 #include "daemon/store/email_threads.hpp"
 #include "tests/adapters/email/mime_reader.hpp"
 #include "tests/daemon/store/store_fixture.hpp"
@@ -115,4 +117,66 @@ TEST_CASE(
           raw_header(read_file(mails[1]), "Message-ID"));
     CHECK(w.count("SELECT count(*) FROM outbox WHERE state = 'delivered'") == 1);
     CHECK(w.count("SELECT count(*) FROM email_threads") == 1);
+}
+
+TEST_CASE("two mails about one case in the same batch share the reply token and thread",
+          "[email][delivery]") {
+    batch_world w;
+    kv::bot::decision d;
+    for (int i = 0; i < 2; ++i) {
+        d.notifications.push_back({"per@k.no", reminder(7), false, "same" + std::to_string(i)});
+    }
+    w.db.apply(d, "", kv::bot::channel::console, t0);
+    CHECK(w.deliver().delivered == 2);
+    const auto mails = w.sink.wait_for(2);
+    REQUIRE(mails.size() == 2);
+    const auto first = read_file(mails[0]);
+    const auto second = read_file(mails[1]);
+    CHECK(raw_header(second, "In-Reply-To") == raw_header(first, "Message-ID"));
+    CHECK(raw_header(second, "Reply-To") == raw_header(first, "Reply-To"));
+    CHECK(w.count("SELECT count(DISTINCT token) FROM email_threads") == 1);
+}
+
+TEST_CASE("a bounced address in the middle of a batch goes to its fallback; the rest are sent",
+          "[email][delivery]") {
+    batch_world w;
+    mark_address_failing(w.db.db(), {"sigrid@k.no", "5.1.1", "", t0});
+    kv::bot::decision d;
+    d.notifications.push_back({"per@k.no", reminder(1), false, "a"});
+    d.notifications.push_back({"sigrid@k.no", reminder(2), false, "b"});
+    d.notifications.push_back({"per@k.no", reminder(3), false, "c"});
+    w.db.apply(d, "", kv::bot::channel::console, t0);
+    const auto pass = w.deliver();
+    CHECK(pass.delivered == 2);
+    CHECK(pass.rerouted == 1);
+    CHECK(w.sink.wait_for(2).size() == 2);
+    CHECK(w.count("SELECT count(*) FROM outbox WHERE recipient_email = 'sigrid@k.no' AND channel = "
+                  "'console'") == 1);
+    CHECK(w.count("SELECT count(*) FROM email_threads WHERE recipient_email = 'sigrid@k.no'") == 0);
+}
+
+TEST_CASE("a batch spread over three SMTP connections sends each mail once and marks every row",
+          "[email][delivery]") {
+    batch_world w;
+    w.cfg.email.smtp_connections = 3;
+    w.enqueue(250);
+    const auto pass = w.deliver();
+    CHECK(pass.delivered == 250);
+    CHECK(pass.retried == 0);
+    const auto mails = w.sink.wait_for(250);
+    REQUIRE(mails.size() == 250);
+    std::set<std::string> ids;
+    std::set<std::string> client_ports;
+    for (const auto& m : mails) {
+        ids.insert(raw_header(read_file(m), "Message-ID"));
+        auto envelope = m;
+        envelope.replace_extension(".json");
+        const auto peer = nlohmann::json::parse(read_file(envelope)).at("peer");
+        client_ports.insert(peer.at(1).dump());
+    }
+    CHECK(ids.size() == 250);
+    CHECK(client_ports.size() == 3);
+    CHECK(w.count("SELECT count(*) FROM outbox WHERE state = 'delivered'") == 250);
+    CHECK(w.count("SELECT count(*) FROM email_threads") == 250);
+    CHECK(w.deliver().delivered == 0);
 }
