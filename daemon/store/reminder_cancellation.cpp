@@ -4,12 +4,14 @@
 #include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <vector>
 
 #include "bot/domain/names.hpp"
 #include "bot/domain/oslo_time.hpp"
 #include "bot/domain/procedure.hpp"
 #include "bot/schedule/reminder.hpp"
+#include "daemon/store/digest_lines.hpp"
 #include "daemon/store/store_view.hpp"
 
 namespace kv::daemon::detail {
@@ -45,11 +47,15 @@ class canceller {
 
     void add(cancel_request r) { requests_.push_back(std::move(r)); }
 
+    // Returns how many reminders were cancelled: rows of the outbox, and reminders left out of
+    // a pending digest.
     std::size_t run() {
         if (requests_.empty()) {
             return 0;
         }
-        auto prefixes = nlohmann::json::array();
+        // Pending digests come with the same scan: they may carry what the requests cancel.
+        const auto digest_prefix = std::string{bot::to_string(reminder_kind::digest)} + ":";
+        auto prefixes = nlohmann::json::array({digest_prefix});
         for (const auto& r : requests_) {
             prefixes.push_back(r.prefix);
         }
@@ -59,30 +65,51 @@ class canceller {
             "substr(o.dedupe_key, 1, length(p.value)) = p.value)");
         find.bind_all(prefixes.dump());
         std::vector<std::vector<std::int64_t>> ids(requests_.size());
+        struct digest_row {
+            std::int64_t id;
+            std::string recipient, key;
+        };
+        std::vector<digest_row> digests;
         while (find.step()) {
-            const auto recipient = find.text(1);
-            const auto key = find.text(2);
-            for (std::size_t i = 0; i < requests_.size(); ++i) {
-                const auto& r = requests_[i];
-                if (starts_with(key, r.prefix) &&
-                    (r.recipient.empty() || r.recipient == recipient) && !(r.keep && r.keep(key))) {
-                    ids[i].push_back(find.int64(0));
-                    break;
-                }
+            auto recipient = find.text(1);
+            auto key = find.text(2);
+            if (starts_with(key, digest_prefix)) {
+                digests.push_back({find.int64(0), std::move(recipient), std::move(key)});
+            } else if (const auto i = match(key, recipient)) {
+                ids[*i].push_back(find.int64(0));
             }
         }
         find.reset();
+        std::vector<std::size_t> left_out(requests_.size(), 0);
+        for (const auto& d : digests) {
+            leave_out_of_digest(
+                db_, d.id, d.recipient, d.key,
+                [&](const std::string& key) { return match(key, d.recipient); },
+                [&](std::size_t i) { ++left_out[i]; });
+        }
         std::size_t cancelled = 0;
         for (std::size_t i = 0; i < requests_.size(); ++i) {
-            if (!ids[i].empty()) {
-                cancelled += mark(requests_[i], ids[i]);
+            if (!ids[i].empty() || left_out[i] > 0) {
+                cancelled += mark(requests_[i], ids[i], left_out[i]);
             }
         }
         return cancelled;
     }
 
   private:
-    std::size_t mark(const cancel_request& r, const std::vector<std::int64_t>& ids) {
+    std::optional<std::size_t> match(const std::string& key, const std::string& recipient) const {
+        for (std::size_t i = 0; i < requests_.size(); ++i) {
+            const auto& r = requests_[i];
+            if (starts_with(key, r.prefix) && (r.recipient.empty() || r.recipient == recipient) &&
+                !(r.keep && r.keep(key))) {
+                return i;
+            }
+        }
+        return std::nullopt;
+    }
+
+    std::size_t mark(const cancel_request& r, const std::vector<std::int64_t>& ids,
+                     std::size_t left_out) {
         auto& update = db_.cached(
             "UPDATE outbox SET state = 'cancelled', last_error = ? WHERE id = ? AND "
             "state = 'pending'");
@@ -90,15 +117,19 @@ class canceller {
             update.reset();
             update.bind_all("cancelled: " + r.why, id).run();
         }
+        std::string detail = std::to_string(ids.size()) + " pending reminder(s)";
+        if (left_out > 0) {
+            detail += " and " + std::to_string(left_out) + " left out of a pending digest";
+        }
         auto& audit = db_.cached(
             "INSERT INTO audit (at, actor_email, via, action, target, outcome, detail) "
             "VALUES (?, ?, ?, 'reminder.cancel', ?, 'ok', ?)");
         audit.reset();
         audit
             .bind_all(static_cast<std::int64_t>(now_.time_since_epoch().count()), actor_, via_,
-                      r.target, std::to_string(ids.size()) + " pending reminder(s): " + r.why)
+                      r.target, detail + ": " + r.why)
             .run();
-        return ids.size();
+        return ids.size() + left_out;
     }
 
     database& db_;

@@ -11,7 +11,9 @@
 // Only a decision that records such a transition reads the outbox at all, and then with one scan
 // of the pending rows for all its subjects together. Reminders are found by their dedupe key
 // (bot::make_dedupe_key). A cancelled row keeps its key, so the scheduler never enqueues it again,
-// and an audit record per subject says how many were cancelled.
+// and an audit record per subject says how many were cancelled. A pending digest that carries a
+// cancelled reminder is said again without it, or cancelled when nothing is left
+// (daemon/store/digest_lines.hpp).
 
 #include <chrono>
 #include <cstddef>

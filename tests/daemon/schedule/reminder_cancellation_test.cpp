@@ -5,6 +5,8 @@
 #include <mutex>
 
 #include "bot/dialog/bot.hpp"
+#include "bot/domain/oslo_time.hpp"
+#include "bot/schedule/digest.hpp"
 #include "daemon/delivery/delivery_worker.hpp"
 #include "daemon/schedule/scheduler.hpp"
 #include "daemon/store/procedure_store.hpp"
@@ -16,20 +18,24 @@ namespace {
 
 using namespace std::chrono;
 
-// Every channel, recording what a person would receive: "<recipient> <title>".
+// Every channel, recording what a person would receive: "<recipient> <title>", and the
+// message's text apart.
 class recording_sender : public channel_sender {
   public:
-    recording_sender(bot::channel ch, std::shared_ptr<std::vector<std::string>> got)
-        : ch_(ch), got_(std::move(got)) {}
+    recording_sender(bot::channel ch, std::shared_ptr<std::vector<std::string>> got,
+                     std::shared_ptr<std::vector<std::string>> texts)
+        : ch_(ch), got_(std::move(got)), texts_(std::move(texts)) {}
     bot::channel channel() const override { return ch_; }
     delivery_outcome deliver(const outbox_item& item) override {
         got_->push_back(item.recipient_email + " " + item.body.title);
+        texts_->push_back(item.body.text);
         return {};
     }
 
   private:
     bot::channel ch_;
     std::shared_ptr<std::vector<std::string>> got_;
+    std::shared_ptr<std::vector<std::string>> texts_;
 };
 
 struct chase {
@@ -43,6 +49,7 @@ struct chase {
     }()};
     std::shared_ptr<std::vector<std::string>> received =
         std::make_shared<std::vector<std::string>>();
+    std::shared_ptr<std::vector<std::string>> texts = std::make_shared<std::vector<std::string>>();
 
     chase() { db.sync_organisation(small_org(), t0); }
 
@@ -96,7 +103,7 @@ struct chase {
         o.now = [at] { return at; };
         std::vector<std::unique_ptr<channel_sender>> senders;
         for (const auto ch : {bot::channel::teams, bot::channel::email, bot::channel::console}) {
-            senders.push_back(std::make_unique<recording_sender>(ch, received));
+            senders.push_back(std::make_unique<recording_sender>(ch, received, texts));
         }
         delivery_worker worker{std::move(o), std::move(senders)};
         worker.run_once();
@@ -553,6 +560,62 @@ TEST_CASE(
                      "via = 'system'") == 1);
     t.deliver_all(t0 + days{3});
     CHECK(t.received_about("A-1") == 0);
+}
+
+TEST_CASE(
+    "a reminder cancelled after its digest was enqueued is left out of it; a digest with nothing "
+    "left is not sent",
+    "[schedule]") {
+    struct row {
+        const char* label;
+        std::vector<int> received;
+        std::vector<std::string> digest_texts;  // what kari's delivered digests say
+    };
+    const auto r = GENERATE(values<row>({
+        {"one of two cases received", {1}, {"Oppfølging av avvik\n• "}},
+        {"both received", {1, 2}, {}},
+    }));
+    CAPTURE(r.label);
+    chase t;
+    bot::decision choose;
+    choose.daily_digest = true;
+    t.db.apply(choose, "kari@k.no", bot::channel::teams, t0);
+    t.file(1, t0);
+    t.file(2, t0);
+    const auto& cal = t.sched.config().calendar;
+    const auto remind_at = cal.add_working_days(t0, 2);
+    // The first reminders fall due at the start of a working day: kari's go in that day's digest.
+    REQUIRE(bot::digest_day(remind_at, cal) == bot::to_oslo(remind_at).date);
+    t.sched.run_once(t.db, remind_at, false);
+    REQUIRE(t.outbox_states("digest:") == std::vector<std::string>{"kari@k.no pending"});
+    REQUIRE(t.outbox_states("deviation_followup:") ==
+            std::vector<std::string>{"per@k.no pending", "per@k.no pending"});
+
+    auto at = remind_at;
+    for (const int seq : r.received) {
+        press(t, "receive-" + std::to_string(seq), "kari@k.no", "case.receive",
+              {{"case", human_id(2026, seq)}}, at += minutes{1});
+    }
+    CHECK(t.outbox_states("digest:") == std::vector<std::string>{r.digest_texts.empty()
+                                                                     ? "kari@k.no cancelled"
+                                                                     : "kari@k.no pending"});
+
+    t.deliver_all(remind_at + hours{2});
+    std::vector<std::string> digests;
+    for (std::size_t i = 0; i < t.received->size(); ++i) {
+        if (t.received->at(i).starts_with("kari@k.no Daglig sammendrag")) {
+            digests.push_back(t.texts->at(i));
+        }
+    }
+    REQUIRE(digests.size() == r.digest_texts.size());
+    if (!digests.empty()) {
+        CHECK(digests[0].starts_with(r.digest_texts[0]));
+        CHECK(digests[0].find("AV-2026-0001") == std::string::npos);
+        CHECK(digests[0].find("AV-2026-0002") != std::string::npos);
+    }
+    // The deputy's own reminder of a received case is cancelled as before.
+    CHECK(t.outbox_states("deviation_followup:AV-2026-0001:") ==
+          std::vector<std::string>{"per@k.no cancelled"});
 }
 
 }  // namespace kv::daemon::test
