@@ -531,8 +531,8 @@ CREATE TABLE IF NOT EXISTS invitations_sent (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<std::string_view, 15> migrations{v1, v2, v3,  v4,  v5,  v6,  v7,
-                                                      v8, v9, v10, v11, v12, v13, v14, v15};
+constexpr std::array<std::string_view, 15> migrations{v1, v2,  v3,  v4,  v5,  v6,  v7, v8,
+                                                      v9, v10, v11, v12, v13, v14, v15};
 
 [[noreturn]] void refuse_newer(const database& db, std::int64_t version) {
     throw store_error(
