@@ -55,8 +55,7 @@ void list_my_deadlines(context& ctx, std::string_view) {
         }
         if (c.state == case_state::ny && leads_unit(ctx.dir, ctx.me.email, c.unit_id)) {
             const auto by = cal.add_working_days(
-                c.created_at,
-                followup_days_for(c, ctx.cfg.serious, rules).receive_within_working_days);
+                c.created_at, followup_days_for(c, ctx.cfg, rules).receive_within_working_days);
             list.push_back(
                 {format_oslo(by),
                  (nb ? "Motta " : "Receive ") + c.human_id + " (" + case_line(c, ctx.me.lang) + ")",

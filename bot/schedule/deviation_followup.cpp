@@ -54,7 +54,7 @@ std::vector<chase_step> steps_of(const deviation_case& c, const deviation_follow
     std::vector<chase_step> out;
     const auto unit = dir.find_unit(c.unit_id);
     if (c.state == case_state::ny) {
-        const auto [first, more] = followup_days_for(c, snap.rules.serious, s);
+        const auto [first, more] = followup_days_for(c, snap.rules, s);
         const sys_seconds remind_at = cal.add_working_days(c.created_at, first);
         chase_step remind{
             remind_at, reminder_kind::deviation_followup, c.human_id, {}, "remind-1", {}, nullptr};
@@ -137,10 +137,16 @@ message body_of(const deviation_case& c, const chase_step& st, const std::string
 
 }  // namespace
 
-followup_days followup_days_for(const deviation_case& c, const serious_event_rule& serious,
+followup_days followup_days_for(const deviation_case& c, const bot_settings& rules,
                                 const deviation_followup_settings& s) {
-    if (is_serious(c, serious)) {
+    if (is_serious(c, rules.serious)) {
         return {s.serious_receive_within_working_days, s.serious_escalate_after_working_days};
+    }
+    if (c.risk) {
+        if (const auto own = s.by_level.find(level_of(*c.risk, rules.risk));
+            own != s.by_level.end()) {
+            return own->second;
+        }
     }
     if (const auto own = s.by_kind.find(c.kind); own != s.by_kind.end()) {
         return own->second;

@@ -37,11 +37,15 @@ struct deviation_followup_settings {
     // Kinds with their own numbers (e.g. complaints); serious events keep the serious numbers.
     // Empty by default: every kind uses the numbers above.
     std::map<case_kind, followup_days> by_kind;
+    // Risk levels with their own numbers, for a case that has been risk-assessed (e.g. one
+    // forwarded after its assessment); they go before its kind's. Empty by default.
+    std::map<risk_level, followup_days> by_level;
 };
 
 // The working days case `c` has to be received, and then until the leader above is told: the
-// serious numbers for serious events, else its kind's own numbers, else the general ones.
-followup_days followup_days_for(const deviation_case& c, const serious_event_rule& serious,
+// serious numbers for serious events, else its risk level's own numbers (once assessed, levels by
+// `rules.risk`), else its kind's own numbers, else the general ones.
+followup_days followup_days_for(const deviation_case& c, const bot_settings& rules,
                                 const deviation_followup_settings& settings);
 
 // What the rules read: the open cases (any state but closed, with their measures), the bot's

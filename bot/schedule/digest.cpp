@@ -49,18 +49,20 @@ std::string fingerprint(const std::vector<std::string>& keys) {
     return out;
 }
 
-message digest_body(const std::vector<due_reminder>& members, year_month_day day, language lang) {
+constexpr std::string_view nb_title = "Daglig sammendrag ";
+
+message digest_body(const std::vector<digest_line>& lines, std::string title, language lang) {
     const bool nb = lang == language::nb;
     message m;
-    m.title = (nb ? "Daglig sammendrag " : "Daily digest ") + format_date(day);
+    m.title = std::move(title);
     for (const auto& h : headings) {
         std::string section;
-        for (const auto& r : members) {
-            if (r.kind != h.kind) {
+        for (const auto& line : lines) {
+            if (line.kind != h.kind) {
                 continue;
             }
-            section += "\n• " + r.title;
-            for (const auto& a : r.body.actions) {
+            section += "\n• " + line.title;
+            for (const auto& a : line.actions) {
                 m.actions.push_back(a);
             }
         }
@@ -69,6 +71,10 @@ message digest_body(const std::vector<due_reminder>& members, year_month_day day
         }
     }
     return m;
+}
+
+std::string digest_title(year_month_day day, language lang) {
+    return (lang == language::nb ? std::string{nb_title} : "Daily digest ") + format_date(day);
 }
 
 }  // namespace
@@ -120,15 +126,27 @@ std::vector<due_reminder> apply_daily_digest(std::vector<due_reminder> fresh,
         d.step = "daily";
         for (const auto& r : digest.members) {
             d.covers.push_back(r.dedupe_key);
+            d.lines.push_back({r.dedupe_key, r.kind, r.title, r.body.actions});
         }
         std::sort(d.covers.begin(), d.covers.end());
         d.dedupe_key = make_dedupe_key(reminder_kind::digest, d.subject, fingerprint(d.covers),
                                        "daily", email);
-        d.body = digest_body(digest.members, day, lang);
+        d.body = digest_body(d.lines, digest_title(day, lang), lang);
         d.title = d.body.title + " (" + std::to_string(digest.members.size()) + ")";
         out.push_back(std::move(d));
     }
     return out;
+}
+
+std::optional<message> digest_without_cancelled(const message& digest,
+                                                const std::vector<digest_line>& lines) {
+    if (lines.empty()) {
+        return std::nullopt;
+    }
+    const language lang = digest.title.starts_with(nb_title) ? language::nb : language::en;
+    auto m = digest_body(lines, digest.title, lang);
+    m.subject_key = digest.subject_key;
+    return m;
 }
 
 }  // namespace kv::bot

@@ -12,6 +12,7 @@
 // enqueued is never swallowed by it.
 
 #include <chrono>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -36,5 +37,11 @@ std::vector<due_reminder> apply_daily_digest(std::vector<due_reminder> fresh,
                                              const std::set<std::string>& digest_people,
                                              std::chrono::sys_seconds now, const work_calendar& cal,
                                              const directory* org);
+
+// `digest` (a digest's message) said again with only `lines` (kinds and order as before): the
+// title stays, and so does its language. nullopt when no line is left: the digest has nothing to
+// say and is not sent.
+std::optional<message> digest_without_cancelled(const message& digest,
+                                                const std::vector<digest_line>& lines);
 
 }  // namespace kv::bot

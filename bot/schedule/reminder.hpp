@@ -29,6 +29,15 @@ std::string_view to_string(reminder_kind kind);
 // nullopt for anything but the exact names to_string gives.
 std::optional<reminder_kind> parse_reminder_kind(std::string_view text);
 
+// What a digest says of one reminder it carries: the reminder's title under its kind's heading,
+// and its buttons.
+struct digest_line {
+    std::string dedupe_key;  // of the reminder carried
+    reminder_kind kind = reminder_kind::wheel;
+    std::string title;
+    std::vector<action> actions;
+};
+
 struct due_reminder {
     std::chrono::sys_seconds deliver_at;  // after working-hours shifting (urgent: not shifted)
     std::string recipient_email;
@@ -42,6 +51,9 @@ struct due_reminder {
     // A digest: the dedupe keys of the reminders it carries, recorded with it so none of them
     // is sent again, alone or in a later digest. Empty for every other kind.
     std::vector<std::string> covers;
+    // A digest: its line for each reminder it carries, in the order it shows them, so it can be
+    // said again without one cancelled after the digest was enqueued. Empty for other kinds.
+    std::vector<digest_line> lines;
 };
 
 // The conventional dedupe key "<kind>:<subject>:<occurrence>:<step>:<recipient>"; `occurrence`

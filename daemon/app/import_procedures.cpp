@@ -46,6 +46,10 @@ int run_import_procedures(app& a, const std::string& file, std::ostream& out, st
     }
     out << report.added.size() << " added, " << report.changed.size() << " changed, "
         << report.removed.size() << " removed, " << report.unchanged.size() << " unchanged\n";
+    if (report.reminders_cancelled > 0) {
+        out << report.reminders_cancelled
+            << " pending review reminder(s) of an earlier round cancelled\n";
+    }
     return exit_ok;
 }
 

@@ -130,9 +130,8 @@ void add_case_deadlines(const bot::directory& dir, const bot::repository& repo,
                     ": " + m.text));
         }
         if (c.state == bot::case_state::ny && bot::leads_unit(dir, me.email, c.unit_id)) {
-            const int n = bot::is_serious(c, cfg.rules.serious)
-                              ? cfg.followup.serious_receive_within_working_days
-                              : cfg.followup.receive_within_working_days;
+            const int n =
+                bot::followup_days_for(c, cfg.rules, cfg.followup).receive_within_working_days;
             calendar_event e;
             e.uid = "receive-" + c.human_id + "@kvalitetsvakt";
             e.start = cfg.calendar.add_working_days(c.created_at, n);

@@ -123,7 +123,7 @@ icalcomponent* make_event(const calendar_event& e, const calendar_document& doc)
         icalcomponent_add_property(ev, p);
     }
     if (doc.method == calendar_method::request) {
-        icalcomponent_add_property(ev, icalproperty_new_sequence(0));
+        icalcomponent_add_property(ev, icalproperty_new_sequence(e.sequence));
         icalcomponent_add_property(ev, icalproperty_new_status(ICAL_STATUS_CONFIRMED));
     }
     return ev;

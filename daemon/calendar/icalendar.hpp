@@ -28,6 +28,7 @@ struct calendar_event {
     std::string url;                 // empty: none
     std::optional<calendar_person> organizer;
     std::vector<calendar_person> attendees;
+    int sequence = 0;  // SEQUENCE of an invitation (request): raised each time the event changes
 };
 
 enum class calendar_method { publish, request };

@@ -5,6 +5,7 @@
 #include "bot/domain/oslo_time.hpp"
 #include "daemon/calendar/feed_events.hpp"
 #include "daemon/config/load_organisation.hpp"
+#include "daemon/store/invitation_sequences.hpp"
 
 namespace kv::daemon {
 
@@ -28,6 +29,12 @@ std::string meeting_invitations::for_message(const bot::message& m, const calend
         e.organizer = bot;
     }
     e.attendees = {to};
+    if (sequences_) {
+        // What a changed occurrence changes: its time, its duration and its title.
+        const std::string version =
+            oslo_ical_time(e.start) + "/" + oslo_ical_time(e.end) + "/" + e.summary;
+        e.sequence = sequences_(e.uid, to.email, version);
+    }
     calendar_document doc;
     doc.method = calendar_method::request;
     doc.stamp = stamp;
@@ -48,7 +55,15 @@ invitation_writer make_invitation_writer(const settings& cfg) {
     if (!sc) {
         return {};
     }
-    auto invitations = std::make_shared<const meeting_invitations>(std::move(*sc));
+    auto sent = std::make_shared<invitation_sequences>(
+        store_options{cfg.store.database, cfg.store.synchronous_full, cfg.store.busy_timeout_ms});
+    auto invitations = std::make_shared<const meeting_invitations>(
+        std::move(*sc),
+        [sent](const std::string& uid, const std::string& recipient, const std::string& version) {
+            const auto now =
+                std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+            return sent->next(uid, recipient, version, now);
+        });
     return [invitations](const bot::message& m, const calendar_person& to,
                          const calendar_person& from) {
         const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());

@@ -359,7 +359,8 @@ void read_reminders(table_reader& r, reminder_settings& s) {
             *target = static_cast<int>(*value);
         }
     }
-    r.get_table("kinds");  // [reminders.kinds.<kind>], read by read_reminder_kinds
+    r.get_table("kinds");   // [reminders.kinds.<kind>], read by read_reminder_kinds
+    r.get_table("levels");  // [reminders.levels.<level>], read by read_reminder_levels
     if (reviews.escalate_superior_after_days < reviews.escalate_owner_after_days) {
         r.error("review_escalate_superior_after_days",
                 "must be at least review_escalate_owner_after_days (" +
@@ -404,6 +405,46 @@ void read_reminder_kinds(const toml::table& reminders, detail::error_list& error
         }
         t.report_unknown_keys();
         s.by_kind[*kind] = days;
+    }
+}
+
+// [reminders.levels.<green|yellow|red>]: deviation_receive_within_working_days and
+// deviation_escalate_after_working_days (0..30, default: those of [reminders]) for a case
+// risk-assessed at that level. Precedence: serious event > risk level > kind > [reminders].
+void read_reminder_levels(const toml::table& reminders, detail::error_list& errors,
+                          bot::deviation_followup_settings& s) {
+    table_reader parent(reminders, "reminders", errors);
+    const toml::table* levels = parent.get_table("levels");
+    if (levels == nullptr) {
+        return;
+    }
+    table_reader lr(*levels, "reminders.levels", errors);
+    for (const auto& [name, node] : *levels) {
+        std::optional<bot::risk_level> level;
+        for (const auto l :
+             {bot::risk_level::green, bot::risk_level::yellow, bot::risk_level::red}) {
+            if (name.str() == bot::to_string(l)) {
+                level = l;
+            }
+        }
+        if (!level) {
+            lr.error(name.str(), "unknown risk level; use green, yellow or red");
+            continue;
+        }
+        if (!node.is_table()) {
+            lr.error(name.str(), "must be a table");
+            continue;
+        }
+        table_reader t(*node.as_table(), lr.path(name.str()), errors);
+        bot::followup_days days{s.receive_within_working_days, s.escalate_after_working_days};
+        if (auto v = t.get_integer("deviation_receive_within_working_days", 0, 30)) {
+            days.receive_within_working_days = static_cast<int>(*v);
+        }
+        if (auto v = t.get_integer("deviation_escalate_after_working_days", 0, 30)) {
+            days.escalate_after_working_days = static_cast<int>(*v);
+        }
+        t.report_unknown_keys();
+        s.by_level[*level] = days;
     }
 }
 
@@ -504,11 +545,11 @@ void read_email_inbound(table_reader& r, email_settings& s) {
             s.imap_url = *url;
         }
     }
-    for (auto [key, target] : {std::pair{"imap_ca_file", &s.imap_ca_file},
-                               std::pair{"imap_user", &s.imap_user},
-                               std::pair{"imap_password", &s.imap_password},
-                               std::pair{"imap_xoauth2_token", &s.imap_xoauth2_token},
-                               std::pair{"trusted_authserv_id", &s.trusted_authserv_id}}) {
+    for (auto [key, target] :
+         {std::pair{"imap_ca_file", &s.imap_ca_file}, std::pair{"imap_user", &s.imap_user},
+          std::pair{"imap_password", &s.imap_password},
+          std::pair{"imap_xoauth2_token", &s.imap_xoauth2_token},
+          std::pair{"trusted_authserv_id", &s.trusted_authserv_id}}) {
         if (auto v = r.get_string(key)) {
             *target = *v;
         }
@@ -586,6 +627,7 @@ settings_result load_settings(const std::filesystem::path& file, const env_looku
     read_section(root, "reminders", errors, env, read_reminders, s.reminders);
     if (const toml::table* reminders = root.get_table("reminders")) {
         read_reminder_kinds(*reminders, errors, s.reminders.followup);
+        read_reminder_levels(*reminders, errors, s.reminders.followup);
     }
     root.report_unknown_keys();
     if (!errors.empty()) {

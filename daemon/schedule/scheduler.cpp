@@ -89,6 +89,11 @@ case_wait case_waits(const bot::deviation_followup_settings& f) {
     case_wait w{std::min(f.receive_within_working_days, f.serious_receive_within_working_days),
                 std::max(f.receive_within_working_days, f.serious_receive_within_working_days),
                 std::max(f.escalate_after_working_days, f.serious_escalate_after_working_days)};
+    for (const auto& [level, own] : f.by_level) {
+        w.first_min = std::min(w.first_min, own.receive_within_working_days);
+        w.first_max = std::max(w.first_max, own.receive_within_working_days);
+        w.more_max = std::max(w.more_max, own.escalate_after_working_days);
+    }
     for (const auto& [kind, own] : f.by_kind) {
         w.first_min = std::min(w.first_min, own.receive_within_working_days);
         w.first_max = std::max(w.first_max, own.receive_within_working_days);

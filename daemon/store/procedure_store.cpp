@@ -3,6 +3,7 @@
 #include <map>
 
 #include "bot/domain/oslo_time.hpp"
+#include "daemon/store/reminder_cancellation.hpp"
 #include "daemon/store/store_view.hpp"
 
 namespace kv::daemon {
@@ -167,6 +168,7 @@ procedure_import_report import_procedures(store& st, const std::vector<bot::proc
                      "interval_months = excluded.interval_months, due_date = excluded.due_date, "
                      "url = excluded.url, active = 1, updated_at = excluded.updated_at"};
     std::map<std::string, bool> in_file;
+    std::vector<bot::procedure> new_round;  // changed or retired: older rounds' reminders go
     for (bot::procedure p : library) {
         in_file[p.id] = true;
         p.active = true;
@@ -191,6 +193,9 @@ procedure_import_report import_procedures(store& st, const std::vector<bot::proc
             report.changed.push_back(p.id);
             record_event(db, p.id, now, old->second.active ? "changed" : "restored",
                          "version=" + p.version);
+            if (bot::review_due(old->second) != bot::review_due(p)) {
+                new_round.push_back(p);
+            }
         }
     }
     statement retire{db, "UPDATE procedures SET active = 0, updated_at = ? WHERE id = ?"};
@@ -200,15 +205,20 @@ procedure_import_report import_procedures(store& st, const std::vector<bot::proc
             retire.bind_all(to_unix(now), id).run();
             record_event(db, id, now, "removed", "not in the imported library");
             report.removed.push_back(id);
+            new_round.push_back(p);
+            new_round.back().active = false;
         }
     }
+    report.reminders_cancelled = detail::cancel_superseded_reviews(db, new_round, now);
     statement audit{db,
                     "INSERT INTO audit (at, actor_email, via, action, target, outcome, detail) "
                     "VALUES (?, '', 'system', 'procedures.import', '', 'ok', ?)"};
     audit
         .bind_all(to_unix(now), std::to_string(report.added.size()) + " added, " +
                                     std::to_string(report.changed.size()) + " changed, " +
-                                    std::to_string(report.removed.size()) + " removed")
+                                    std::to_string(report.removed.size()) + " removed, " +
+                                    std::to_string(report.reminders_cancelled) +
+                                    " pending review reminder(s) cancelled")
         .run();
     tx.commit();
     return report;

@@ -5,6 +5,7 @@
 // transaction, store_error when the database fails (and then nothing is written).
 
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <set>
 #include <string>
@@ -18,13 +19,17 @@ namespace kv::daemon {
 // What import_procedures did, by procedure id.
 struct procedure_import_report {
     std::vector<std::string> added, changed, removed, unchanged;
+    // Review reminders of a round the import made past (a review recorded elsewhere, a new
+    // interval, a retired procedure) that waited in the outbox, now cancelled.
+    std::size_t reminders_cancelled = 0;
 };
 
 // Makes the active library match `library` (the whole export): new ids are added, changed rows
 // updated, ids no longer in the export retired (kept inactive, with their history), in one
 // transaction. A review recorded here after the export was taken is kept: the later of the
 // stored and the exported last_reviewed wins. Running it twice with the same file changes
-// nothing the second time. Throws store_error.
+// nothing the second time. Pending review reminders of a round the import made past are
+// cancelled in the same transaction (see cancel_superseded_reviews). Throws store_error.
 procedure_import_report import_procedures(store& s, const std::vector<bot::procedure>& library,
                                           std::chrono::sys_seconds now);
 

@@ -4,6 +4,7 @@
 
 #include "bot/domain/names.hpp"
 #include "bot/domain/oslo_time.hpp"
+#include "daemon/store/digest_lines.hpp"
 #include "daemon/store/store_view.hpp"
 
 namespace kv::daemon {
@@ -39,11 +40,12 @@ void enqueue_reminders(store& s, const std::vector<bot::due_reminder>& reminders
         }
         transaction tx{s.db(), transaction_mode::immediate};
         auto& carried = s.db().cached(
-            "INSERT OR IGNORE INTO digest_members (recipient_email, dedupe_key, digest_key) "
-            "VALUES (?, ?, ?)");
+            "INSERT OR IGNORE INTO digest_members (recipient_email, dedupe_key, digest_key, line) "
+            "VALUES (?, ?, ?, ?)");
         for (const auto& key : r.covers) {
             carried.reset();
-            carried.bind_all(r.recipient_email, key, r.dedupe_key).run();
+            carried.bind_all(r.recipient_email, key, r.dedupe_key, detail::digest_line_json(r, key))
+                .run();
         }
         tx.commit();
     }

@@ -503,8 +503,36 @@ constexpr std::string_view v14 = R"sql(
 DROP INDEX outbox_due;
 )sql";
 
-constexpr std::array<std::string_view, 14> migrations{v1, v2, v3,  v4,  v5,  v6,  v7,
-                                                      v8, v9, v10, v11, v12, v13, v14};
+// Version 15: a digest keeps what it says of each reminder it carries (its line, as message JSON:
+// title and buttons), and which of them were cancelled after it was enqueued, so a pending digest
+// is said again without them. Rows from before keep an empty line. And the meeting invitations
+// sent: per event UID and recipient, the SEQUENCE last sent and the version of the event it
+// described, so a changed occurrence is sent with a higher SEQUENCE.
+constexpr std::string_view v15 = R"sql(
+CREATE TABLE digest_members_v15 (
+    recipient_email TEXT NOT NULL,
+    dedupe_key TEXT NOT NULL,
+    digest_key TEXT NOT NULL,
+    line TEXT NOT NULL DEFAULT '',
+    cancelled INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0, 1)),
+    PRIMARY KEY (recipient_email, dedupe_key)
+) WITHOUT ROWID;
+INSERT INTO digest_members_v15 (recipient_email, dedupe_key, digest_key)
+    SELECT recipient_email, dedupe_key, digest_key FROM digest_members;
+DROP TABLE digest_members;
+ALTER TABLE digest_members_v15 RENAME TO digest_members;
+CREATE TABLE IF NOT EXISTS invitations_sent (
+    uid TEXT NOT NULL,
+    recipient_email TEXT NOT NULL,
+    version TEXT NOT NULL,
+    sequence INTEGER NOT NULL CHECK (sequence >= 0),
+    sent_at INTEGER NOT NULL,
+    PRIMARY KEY (uid, recipient_email)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<std::string_view, 15> migrations{v1, v2,  v3,  v4,  v5,  v6,  v7, v8,
+                                                      v9, v10, v11, v12, v13, v14, v15};
 
 [[noreturn]] void refuse_newer(const database& db, std::int64_t version) {
     throw store_error(

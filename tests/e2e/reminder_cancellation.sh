@@ -62,4 +62,24 @@ out+=$("$KV" --config "$CFG" remind --at "$(date -u -d '+40 days' +%Y-%m-%dT12:0
 expect_not_contains "$out" "$ACTED" "remind --at enqueues nothing about $ACTED again"
 [ "$(sql "select count(*) from outbox where dedupe_key like 'deviation_followup:$ACTED:%'")" = 3 ] \
     && ok "no new reminder rows for $ACTED" || fail "reminders for $ACTED enqueued again"
+
+# A review recorded elsewhere: the library's export says the procedure was reviewed today, so the
+# import cancels the reminders of the round that was falling due, and says so.
+library() {  # library LAST_REVIEWED: a one-procedure export, due a year after LAST_REVIEWED
+    head -1 "$SRC/config/procedures-example.csv"
+    echo "FA-PR-090;Bruk av kvalitetssystemet;Felles for alle;Prosedyrer;kommune;ingrid.bakke@eksempel.kommune.no;line.karlsen@eksempel.kommune.no;1.0;$1;12;https://kvalitet.eksempel.kommune.no/dok/FA-PR-090"
+}
+library "$(date -d '-12 months +10 days' +%d.%m.%Y)" > "$T/library.csv"
+"$KV" --config "$CFG" import procedures "$T/library.csv" > /dev/null
+"$KV" --config "$CFG" remind --at "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > /dev/null
+waiting=$(sql "select count(*) from outbox where dedupe_key like 'procedure_review:FA-PR-090:%' and state = 'pending'")
+[ "$waiting" -ge 1 ] && ok "the review due in ten days is reminded of" || fail "no review reminder: $waiting"
+library "$(date +%d.%m.%Y)" > "$T/library.csv"
+out=$("$KV" --config "$CFG" import procedures "$T/library.csv")
+expect_contains "$out" "$waiting pending review reminder(s) of an earlier round cancelled" \
+    "the import says it cancelled the old round's reminders"
+[ "$(sql "select count(*) from outbox where dedupe_key like 'procedure_review:FA-PR-090:%' and state = 'pending'")" = 0 ] \
+    && ok "none of them waits any more" || fail "review reminders still pending"
+[ "$(sql "select count(*) from audit where action = 'reminder.cancel' and target = 'FA-PR-090' and via = 'system'")" = 1 ] \
+    && ok "the cancellation is audited" || fail "no audit record for the import's cancellation"
 finish

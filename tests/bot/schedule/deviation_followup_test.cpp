@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -209,5 +210,46 @@ TEST_CASE("a kind with its own numbers is chased by them; serious events keep th
         const kv::bot::deviation_followup_snapshot s{{c}, {}, &dir};
         CHECK(deviation_followup_next_due(s, utc(2026, 11, 23, 12), cal, settings) ==
               utc(2026, 11, 24, 10));
+    }
+}
+
+TEST_CASE(
+    "a risk-assessed case is chased by its level's numbers: after the serious rule, before its "
+    "kind's",
+    "[bot]") {
+    const auto dir = small_municipality();
+    const kv::bot::work_calendar cal;
+    kv::bot::deviation_followup_settings settings;
+    settings.by_kind[kv::bot::case_kind::klage] = {5, 3};
+    settings.by_level[kv::bot::risk_level::yellow] = {4, 1};
+    settings.by_level[kv::bot::risk_level::red] = {3, 3};
+
+    struct row {
+        const char* label;
+        kv::bot::case_kind kind;
+        std::optional<kv::bot::risk_assessment> risk;
+        sys_seconds remind_at;  // filed Monday 23 November 11:00 Oslo
+        sys_seconds escalate_at;
+    };
+    const std::vector<row> rows{
+        {"a complaint not assessed: its kind's 5, then 3", kv::bot::case_kind::klage, std::nullopt,
+         utc(2026, 11, 30, 10), utc(2026, 12, 3, 10)},
+        {"a complaint assessed yellow: the level's 4, then 1", kv::bot::case_kind::klage,
+         kv::bot::risk_assessment{2, 3}, utc(2026, 11, 27, 10), utc(2026, 11, 30, 10)},
+        {"a deviation assessed green, a level without numbers: the general 2 and 2",
+         kv::bot::case_kind::avvik, kv::bot::risk_assessment{1, 1}, utc(2026, 11, 25, 10),
+         utc(2026, 11, 27, 10)},
+        {"a serious event assessed red: the serious 1 and 1", kv::bot::case_kind::klage,
+         kv::bot::risk_assessment{4, 5}, utc(2026, 11, 24, 10), utc(2026, 11, 25, 10)},
+    };
+    for (const auto& r : rows) {
+        CAPTURE(r.label);
+        auto c = fall_case();
+        c.kind = r.kind;
+        c.cat = kv::bot::category::tjeneste;
+        c.risk = r.risk;
+        const kv::bot::deviation_followup_snapshot s{{c}, {}, &dir};
+        CHECK(deviation_followup_next_due(s, utc(2026, 11, 23, 12), cal, settings) == r.remind_at);
+        CHECK(deviation_followup_next_due(s, r.remind_at, cal, settings) == r.escalate_at);
     }
 }

@@ -7,7 +7,9 @@
 
 #include "adapters/email/compose/compose.hpp"
 #include "daemon/config/load_organisation.hpp"
+#include "daemon/store/invitation_sequences.hpp"
 #include "tests/daemon/calendar/ical_reader.hpp"
+#include "tests/daemon/store/store_fixture.hpp"
 
 using namespace kv::daemon;
 using namespace kv::daemon::test;
@@ -187,4 +189,91 @@ TEST_CASE("a mail without an invitation stays multipart/alternative", "[calendar
     const auto back = read_mail(kv::email::compose_message(mail));
     CHECK(back.shape == std::vector<std::string>{"multipart/alternative", "text/plain", "text/html",
                                                  "end multipart/alternative"});
+}
+
+namespace {
+
+schedule_config demo_schedule() {
+    auto org = load_organisation(KV_SOURCE_DIR "/config/organisation.toml");
+    REQUIRE(org.value);
+    settings cfg;
+    cfg.schedule.annual_wheel_file = KV_SOURCE_DIR "/config/annual-wheel.toml";
+    std::ostringstream err;
+    auto sc = load_schedule_config(cfg, *org.value, err);
+    REQUIRE(sc);
+    return std::move(*sc);
+}
+
+// The SEQUENCE and start of the invitation `inv` writes for the 2 March meeting to `to`.
+std::string sequence_sent(const meeting_invitations& inv, const calendar_person& to) {
+    const auto cal = parse_calendar(
+        inv.for_message(reminder("wheel:ku-helse-mote:2027-03-02"), to, bot_address, stamp));
+    REQUIRE(cal);
+    const auto events = events_of(cal.get());
+    REQUIRE(events.size() == 1);
+    return text_of(events[0], ICAL_SEQUENCE_PROPERTY);
+}
+
+}  // namespace
+
+TEST_CASE(
+    "an invitation for an occurrence whose time, duration or title changed carries a higher "
+    "SEQUENCE; an unchanged one the same, also after a restart",
+    "[calendar]") {
+    temp_folder dir;
+    const store_options where{dir.path() / "kv.db"};
+    auto sent = std::make_shared<invitation_sequences>(where);
+    const sequence_source sequences = [&sent](const std::string& uid, const std::string& to,
+                                              const std::string& version) {
+        return sent->next(uid, to, version, stamp);
+    };
+    const calendar_person kari{"Kari Nordmann", "kari.nordmann@eksempel.kommune.no"};
+    using change = void (*)(kv::bot::wheel_item&);
+    const auto invitations = [&](change c) {
+        auto sc = demo_schedule();
+        for (auto& item : sc.wheel.items) {
+            if (item.id == "ku-helse-mote" && c != nullptr) {
+                c(item);
+            }
+        }
+        return meeting_invitations{std::move(sc), sequences};
+    };
+    const change moved = [](kv::bot::wheel_item& i) { i.local_time += hours{1}; };
+    const change longer = [](kv::bot::wheel_item& i) {
+        i.local_time += hours{1};
+        i.duration += minutes{30};
+    };
+    const change renamed = [](kv::bot::wheel_item& i) {
+        i.local_time += hours{1};
+        i.duration += minutes{30};
+        i.title = "Kvalitetsutvalget i Helse og omsorg (flyttet)";
+    };
+    struct row {
+        const char* label;
+        change c;
+        const calendar_person* to;
+        const char* sequence;
+    };
+    const std::vector<row> rows{
+        {"the first invitation", nullptr, &per, "0"},
+        {"sent again unchanged (the next reminder, a retry)", nullptr, &per, "0"},
+        {"moved an hour", moved, &per, "1"},
+        {"moved, sent again", moved, &per, "1"},
+        {"and longer", longer, &per, "2"},
+        {"and renamed", renamed, &per, "3"},
+        {"someone else's first invitation", renamed, &kari, "0"},
+    };
+    for (const auto& r : rows) {
+        CAPTURE(r.label);
+        CHECK(sequence_sent(invitations(r.c), *r.to) == r.sequence);
+    }
+
+    sent = std::make_shared<invitation_sequences>(where);  // as after a restart
+    CHECK(sequence_sent(invitations(renamed), per) == "3");
+    CHECK(sequence_sent(invitations(nullptr), per) == "4");  // moved back is a change too
+}
+
+TEST_CASE("without a sequence source an invitation says SEQUENCE:0", "[calendar]") {
+    const auto inv = demo_invitations();
+    CHECK(sequence_sent(inv, per) == "0");
 }

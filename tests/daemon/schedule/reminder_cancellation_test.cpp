@@ -5,9 +5,12 @@
 #include <mutex>
 
 #include "bot/dialog/bot.hpp"
+#include "bot/domain/oslo_time.hpp"
+#include "bot/schedule/digest.hpp"
 #include "daemon/delivery/delivery_worker.hpp"
 #include "daemon/schedule/scheduler.hpp"
 #include "daemon/store/procedure_store.hpp"
+#include "daemon/store/schedule_store.hpp"
 #include "tests/daemon/store/store_fixture.hpp"
 
 namespace kv::daemon::test {
@@ -15,20 +18,24 @@ namespace {
 
 using namespace std::chrono;
 
-// Every channel, recording what a person would receive: "<recipient> <title>".
+// Every channel, recording what a person would receive: "<recipient> <title>", and the
+// message's text apart.
 class recording_sender : public channel_sender {
   public:
-    recording_sender(bot::channel ch, std::shared_ptr<std::vector<std::string>> got)
-        : ch_(ch), got_(std::move(got)) {}
+    recording_sender(bot::channel ch, std::shared_ptr<std::vector<std::string>> got,
+                     std::shared_ptr<std::vector<std::string>> texts)
+        : ch_(ch), got_(std::move(got)), texts_(std::move(texts)) {}
     bot::channel channel() const override { return ch_; }
     delivery_outcome deliver(const outbox_item& item) override {
         got_->push_back(item.recipient_email + " " + item.body.title);
+        texts_->push_back(item.body.text);
         return {};
     }
 
   private:
     bot::channel ch_;
     std::shared_ptr<std::vector<std::string>> got_;
+    std::shared_ptr<std::vector<std::string>> texts_;
 };
 
 struct chase {
@@ -42,6 +49,7 @@ struct chase {
     }()};
     std::shared_ptr<std::vector<std::string>> received =
         std::make_shared<std::vector<std::string>>();
+    std::shared_ptr<std::vector<std::string>> texts = std::make_shared<std::vector<std::string>>();
 
     chase() { db.sync_organisation(small_org(), t0); }
 
@@ -95,7 +103,7 @@ struct chase {
         o.now = [at] { return at; };
         std::vector<std::unique_ptr<channel_sender>> senders;
         for (const auto ch : {bot::channel::teams, bot::channel::email, bot::channel::console}) {
-            senders.push_back(std::make_unique<recording_sender>(ch, received));
+            senders.push_back(std::make_unique<recording_sender>(ch, received, texts));
         }
         delivery_worker worker{std::move(o), std::move(senders)};
         worker.run_once();
@@ -340,6 +348,274 @@ TEST_CASE("confirming the last unread procedure cancels that person's unread-rem
           std::vector<std::string>{"kari@k.no pending", "ola@k.no cancelled", "per@k.no pending"});
     CHECK(rows("SELECT recipient_email || ' ' || state FROM outbox WHERE dedupe_key LIKE "
                "'reading:leseliste:%:T-0:%' ORDER BY recipient_email") == lists_before);
+}
+
+namespace {
+
+bot::measure routine_measure() {
+    bot::measure m;
+    m.number = 1;
+    m.text = "Ny rutine for dobbeltkontroll";
+    m.responsible_email = "ola@k.no";
+    m.due_date = "2026-09-25";
+    return m;
+}
+
+std::int64_t cancellations(const chase& t) {
+    return count_rows(t.opts.path, "audit WHERE action = 'reminder.cancel'");
+}
+
+const std::string first_case = "AV-2026-0001";
+
+}  // namespace
+
+TEST_CASE(
+    "adding information or assessing again cancels nothing; receiving the case and marking the "
+    "measure done each cancel what they settle",
+    "[schedule]") {
+    chase t;
+    t.file(1, t0, {routine_measure()});
+    const auto remind_at = t.sched.config().calendar.add_working_days(t0, 2);
+    t.sched.run_once(t.db, remind_at, false);
+    const std::vector<std::string> chased{"kari@k.no pending", "per@k.no pending"};
+    REQUIRE(t.outbox_states("deviation_followup:AV-2026-0001:") == chased);
+
+    press(t, "info-1", "ola@k.no", "case.add_info",
+          {{"case", first_case}, {"info", "Skjedde på kveldsvakt"}}, remind_at + minutes{1});
+    CHECK(t.stored(1).state == bot::case_state::ny);
+    CHECK(t.outbox_states("deviation_followup:AV-2026-0001:") == chased);
+    CHECK(cancellations(t) == 0);
+
+    press(t, "receive-1", "kari@k.no", "case.receive", {{"case", first_case}},
+          remind_at + minutes{2});
+    CHECK(t.outbox_states("deviation_followup:AV-2026-0001:") ==
+          std::vector<std::string>{"kari@k.no cancelled", "per@k.no cancelled"});
+    CHECK(cancellations(t) == 1);
+
+    const sys_seconds overdue = bot::work_calendar::at_local(2026y / 9 / 26, seconds{0});
+    t.sched.run_once(t.db, overdue, false);
+    REQUIRE(t.outbox_states("measure:AV-2026-0001/1:") ==
+            std::vector<std::string>{"ola@k.no pending"});
+
+    struct row {
+        const char* key;
+        const char* who;
+        const char* verb;
+        std::map<std::string, std::string> data;
+    };
+    const std::vector<row> no_transitions{
+        {"info-2", "ola@k.no", "case.add_info", {{"info", "Pasienten er informert"}}},
+        {"assess-1", "kari@k.no", "case.assess", {{"probability", "2"}, {"consequence", "2"}}},
+        {"assess-2", "kari@k.no", "case.assess", {{"probability", "3"}, {"consequence", "2"}}},
+        {"info-3", "kari@k.no", "case.add_info", {{"info", "Rutinen er under revisjon"}}},
+    };
+    auto at = overdue + minutes{1};
+    for (auto r : no_transitions) {
+        CAPTURE(r.key);
+        r.data["case"] = first_case;
+        const auto history = count_rows(t.opts.path, "case_events");
+        press(t, r.key, r.who, r.verb, r.data, at += minutes{1});
+        CHECK(count_rows(t.opts.path, "case_events") == history + 1);  // it was carried out
+        CHECK(t.outbox_states("measure:AV-2026-0001/1:") ==
+              std::vector<std::string>{"ola@k.no pending"});
+        CHECK(cancellations(t) == 1);
+    }
+
+    press(t, "done-1", "ola@k.no", "case.measure_done", {{"case", first_case}, {"measure", "1"}},
+          at + minutes{1});
+    CHECK(t.outbox_states("measure:AV-2026-0001/1:") ==
+          std::vector<std::string>{"ola@k.no cancelled"});
+    CHECK(cancellations(t) == 2);
+    t.deliver_all(overdue + days{10});
+    CHECK(t.outbox_states("measure:AV-2026-0001/1:") ==
+          std::vector<std::string>{"ola@k.no cancelled"});
+}
+
+TEST_CASE("each first action on a new case stops its chase, through the real bot", "[schedule]") {
+    struct row {
+        const char* label;
+        const char* verb;
+        std::map<std::string, std::string> data;
+        bot::case_state after;
+    };
+    const auto r = GENERATE(values<row>({
+        {"received", "case.receive", {}, bot::case_state::mottatt},
+        {"assessed",
+         "case.assess",
+         {{"probability", "2"}, {"consequence", "3"}},
+         bot::case_state::under_behandling},
+        {"measure added",
+         "case.add_measure",
+         {{"text", "Opplæring"}, {"responsible", "ola@k.no"}, {"due", "2026-10-30"}},
+         bot::case_state::under_behandling},
+        {"forwarded",
+         "case.forward",
+         {{"unit", "skole"}, {"reason", "Feil enhet"}},
+         bot::case_state::ny},
+    }));
+    CAPTURE(r.label);
+    chase t;
+    t.file(1, t0);
+    t.file(2, t0);  // the control: nobody acts on it
+    const auto remind_at = t.sched.config().calendar.add_working_days(t0, 2);
+    t.sched.run_once(t.db, remind_at, false);
+
+    auto data = r.data;
+    data["case"] = first_case;
+    press(t, "act-1", "kari@k.no", r.verb, data, remind_at + minutes{1});
+    CHECK(t.stored(1).state == r.after);
+
+    CHECK(t.outbox_states("deviation_followup:AV-2026-0001:") ==
+          std::vector<std::string>{"kari@k.no cancelled", "per@k.no cancelled"});
+    CHECK(t.outbox_states("deviation_followup:AV-2026-0002:") ==
+          std::vector<std::string>{"kari@k.no pending", "per@k.no pending"});
+    CHECK(cancellations(t) == 1);
+}
+
+namespace {
+
+// An approval reminder as the scheduler enqueues one: kind approval, subject the approval id.
+bot::due_reminder approval_reminder(const std::string& approval_id, sys_seconds at) {
+    bot::due_reminder r;
+    r.deliver_at = at;
+    r.recipient_email = "kari@k.no";
+    r.kind = bot::reminder_kind::approval;
+    r.subject = approval_id;
+    r.step = "waiting-3d";
+    r.title = "Godkjenning venter: A-1 Håndhygiene versjon 2.0";
+    r.body.title = r.title;
+    r.dedupe_key = bot::make_dedupe_key(r.kind, r.subject, "", r.step, r.recipient_email);
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("deciding an approval cancels its pending reminders in the same commit", "[schedule]") {
+    struct row {
+        const char* label;
+        const char* verb;
+        std::map<std::string, std::string> data;
+        const char* state;
+    };
+    const auto r = GENERATE(values<row>({
+        {"approved", "approval.approve", {}, "approved"},
+        {"rejected", "approval.reject", {{"comment", "Mangler kildehenvisning"}}, "rejected"},
+    }));
+    CAPTURE(r.label);
+    chase t;
+    auto other = hand_hygiene(2026y / September / 1);
+    other.id = "B-1";
+    import_procedures(t.db, {hand_hygiene(2026y / September / 1), other}, t0);
+    for (const char* id : {"A-1", "B-1"}) {
+        press(t, std::string{"new-"} + id, "ola@k.no", "review.new_version",
+              {{"procedure", id}, {"version", "2.0"}, {"url", "-"}, {"note", "Ny"}}, t0);
+    }
+    REQUIRE(count_rows(t.opts.path, "approvals WHERE state = 'pending'") == 2);
+    const auto waiting = t0 + days{3};
+    enqueue_reminders(t.db, {approval_reminder("1", waiting), approval_reminder("2", waiting)});
+    const auto reminded = [&](const char* id) {
+        return t.outbox_states(std::string{"approval:"} + id + "::");
+    };
+    REQUIRE(reminded("1") == std::vector<std::string>{"kari@k.no pending"});
+    REQUIRE(reminded("2") == std::vector<std::string>{"kari@k.no pending"});
+
+    auto data = r.data;
+    data["approval"] = "1";
+    press(t, "decide-1", "kari@k.no", r.verb, data, waiting + minutes{1});
+    CHECK(count_rows(t.opts.path,
+                     std::string{"approvals WHERE id = 1 AND state = '"} + r.state + "'") == 1);
+
+    CHECK(reminded("1") == std::vector<std::string>{"kari@k.no cancelled"});
+    CHECK(reminded("2") == std::vector<std::string>{"kari@k.no pending"});
+    // The decision itself still reaches the one who asked.
+    CHECK(t.outbox_states("approval:1:decided") == std::vector<std::string>{"ola@k.no pending"});
+    CHECK(count_rows(t.opts.path,
+                     "audit WHERE action = 'reminder.cancel' AND target = 'approval:1'") == 1);
+}
+
+TEST_CASE(
+    "an import that records a review made elsewhere cancels the old round's pending review "
+    "reminders",
+    "[schedule]") {
+    chase t;
+    import_procedures(t.db, {hand_hygiene(2025y / September / 1)}, t0);  // due 2026-09-01
+    t.sched.run_once(t.db, t0, false);
+    const auto before = t.outbox_states("procedure_review:A-1:");
+    REQUIRE_FALSE(before.empty());
+
+    const auto same = import_procedures(t.db, {hand_hygiene(2025y / September / 1)}, t0 + hours{1});
+    CHECK(same.reminders_cancelled == 0);
+    CHECK(t.outbox_states("procedure_review:A-1:") == before);
+
+    const auto reviewed =
+        import_procedures(t.db, {hand_hygiene(2026y / September / 15)}, t0 + hours{2});
+    CHECK(reviewed.changed == std::vector<std::string>{"A-1"});
+    CHECK(reviewed.reminders_cancelled == before.size());
+    for (const auto& row : t.outbox_states("procedure_review:A-1:")) {
+        CAPTURE(row);
+        CHECK(row.ends_with(" cancelled"));
+    }
+    CHECK(count_rows(t.opts.path,
+                     "audit WHERE action = 'reminder.cancel' AND target = 'A-1' AND "
+                     "via = 'system'") == 1);
+    t.deliver_all(t0 + days{3});
+    CHECK(t.received_about("A-1") == 0);
+}
+
+TEST_CASE(
+    "a reminder cancelled after its digest was enqueued is left out of it; a digest with nothing "
+    "left is not sent",
+    "[schedule]") {
+    struct row {
+        const char* label;
+        std::vector<int> received;
+        std::vector<std::string> digest_texts;  // what kari's delivered digests say
+    };
+    const auto r = GENERATE(values<row>({
+        {"one of two cases received", {1}, {"Oppfølging av avvik\n• "}},
+        {"both received", {1, 2}, {}},
+    }));
+    CAPTURE(r.label);
+    chase t;
+    bot::decision choose;
+    choose.daily_digest = true;
+    t.db.apply(choose, "kari@k.no", bot::channel::teams, t0);
+    t.file(1, t0);
+    t.file(2, t0);
+    const auto& cal = t.sched.config().calendar;
+    const auto remind_at = cal.add_working_days(t0, 2);
+    // The first reminders fall due at the start of a working day: kari's go in that day's digest.
+    REQUIRE(bot::digest_day(remind_at, cal) == bot::to_oslo(remind_at).date);
+    t.sched.run_once(t.db, remind_at, false);
+    REQUIRE(t.outbox_states("digest:") == std::vector<std::string>{"kari@k.no pending"});
+    REQUIRE(t.outbox_states("deviation_followup:") ==
+            std::vector<std::string>{"per@k.no pending", "per@k.no pending"});
+
+    auto at = remind_at;
+    for (const int seq : r.received) {
+        press(t, "receive-" + std::to_string(seq), "kari@k.no", "case.receive",
+              {{"case", human_id(2026, seq)}}, at += minutes{1});
+    }
+    CHECK(t.outbox_states("digest:") == std::vector<std::string>{r.digest_texts.empty()
+                                                                     ? "kari@k.no cancelled"
+                                                                     : "kari@k.no pending"});
+
+    t.deliver_all(remind_at + hours{2});
+    std::vector<std::string> digests;
+    for (std::size_t i = 0; i < t.received->size(); ++i) {
+        if (t.received->at(i).starts_with("kari@k.no Daglig sammendrag")) {
+            digests.push_back(t.texts->at(i));
+        }
+    }
+    REQUIRE(digests.size() == r.digest_texts.size());
+    if (!digests.empty()) {
+        CHECK(digests[0].starts_with(r.digest_texts[0]));
+        CHECK(digests[0].find("AV-2026-0001") == std::string::npos);
+        CHECK(digests[0].find("AV-2026-0002") != std::string::npos);
+    }
+    // The deputy's own reminder of a received case is cancelled as before.
+    CHECK(t.outbox_states("deviation_followup:AV-2026-0001:") ==
+          std::vector<std::string>{"per@k.no cancelled"});
 }
 
 }  // namespace kv::daemon::test

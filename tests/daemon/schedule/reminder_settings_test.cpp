@@ -94,6 +94,29 @@ deviation_escalate_after_working_days = 4
     CHECK(result.value->reminders.followup.receive_within_working_days == 3);
 }
 
+TEST_CASE("a risk level may have its own follow-up days", "[config]") {
+    temp_dir dir;
+    const auto file = dir.write("kv.toml", R"toml([reminders]
+deviation_escalate_after_working_days = 3
+
+[reminders.levels.red]
+deviation_receive_within_working_days = 1
+
+[reminders.levels.yellow]
+deviation_receive_within_working_days = 2
+deviation_escalate_after_working_days = 1
+)toml");
+    const auto result = load_settings(file, no_env());
+    CHECK(texts(result.errors).empty());
+    REQUIRE(result.value);
+    const auto& by_level = result.value->reminders.followup.by_level;
+    REQUIRE(by_level.size() == 2);
+    CHECK(by_level.at(kv::bot::risk_level::red).receive_within_working_days == 1);
+    CHECK(by_level.at(kv::bot::risk_level::red).escalate_after_working_days == 3);
+    CHECK(by_level.at(kv::bot::risk_level::yellow).receive_within_working_days == 2);
+    CHECK(by_level.at(kv::bot::risk_level::yellow).escalate_after_working_days == 1);
+}
+
 TEST_CASE("each bad [reminders] value is named by line and key, all at once", "[config]") {
     struct row {
         const char* label;
@@ -134,6 +157,19 @@ TEST_CASE("each bad [reminders] value is named by line and key, all at once", "[
          "[reminders.kinds.klage]\ndeviation_receive_within_days = 3\n",
          {"2: reminders.kinds.klage.deviation_receive_within_days: unknown key; did you mean "
           "'deviation_receive_within_working_days'?"}},
+        {"an unknown risk level",
+         "[reminders]\n[reminders.levels.orange]\ndeviation_receive_within_working_days = 1\n",
+         {"2: reminders.levels.orange: unknown risk level; use green, yellow or red"}},
+        {"a level's value out of range",
+         "[reminders.levels.red]\ndeviation_receive_within_working_days = 31\n",
+         {"2: reminders.levels.red.deviation_receive_within_working_days: must be 0..30"}},
+        {"a level's misspelt key",
+         "[reminders.levels.red]\ndeviation_escalate_after_days = 1\n",
+         {"2: reminders.levels.red.deviation_escalate_after_days: unknown key; did you mean "
+          "'deviation_escalate_after_working_days'?"}},
+        {"a level that is not a table",
+         "[reminders.levels]\nred = 1\n",
+         {"2: reminders.levels.red: must be a table"}},
         {"a misspelt key",
          "[reminders]\nreading_remind_after_dayz = 7\n",
          {"2: reminders.reading_remind_after_dayz: unknown key; did you mean "
