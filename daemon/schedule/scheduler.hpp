@@ -51,12 +51,13 @@ class scheduler final : public bot::wheel_calendar {
     const schedule_config& config() const { return config_; }
 
     // Every reminder due at `now`, from every source, ordered by delivery time, kind, subject,
-    // step and recipient; including those enqueued before.
+    // step and recipient; including those enqueued before. Decisions only: no `body` is built.
     std::vector<bot::due_reminder> due_at(store& s, std::chrono::sys_seconds now) const;
 
-    // Those of due_at(now) not enqueued before, with the non-urgent ones of people who chose the
-    // daily digest replaced by their digests (bot/schedule/digest.hpp); enqueued now unless
-    // `dry_run`. Throws store_error; nothing of the failing delivery instant is enqueued then.
+    // Those of due_at(now) not enqueued before, their bodies built (only theirs), with the
+    // non-urgent ones of people who chose the daily digest replaced by their digests
+    // (bot/schedule/digest.hpp); enqueued now unless `dry_run`. Throws store_error; nothing of the
+    // failing delivery instant is enqueued then.
     std::vector<bot::due_reminder> run_once(store& s, std::chrono::sys_seconds now,
                                             bool dry_run) const;
 
@@ -68,14 +69,19 @@ class scheduler final : public bot::wheel_calendar {
                                                    std::chrono::sys_seconds to) const override;
 
   private:
-    std::vector<bot::due_reminder> wheel_due(store& s, std::chrono::sys_seconds now) const;
-    std::vector<bot::due_reminder> review_due(store& s, std::chrono::sys_seconds now) const;
+    std::vector<bot::due_reminder> collect(store& s, std::chrono::sys_seconds now,
+                                           const bot::reminder_selection& select) const;
+    std::vector<bot::due_reminder> wheel_due(store& s, std::chrono::sys_seconds now,
+                                             const bot::reminder_selection& select) const;
+    std::vector<bot::due_reminder> review_due(store& s, std::chrono::sys_seconds now,
+                                              const bot::reminder_selection& select) const;
     std::optional<std::chrono::sys_seconds> review_next_due(store& s,
                                                             std::chrono::sys_seconds now) const;
     std::vector<bot::due_reminder> reading_due(store& s, std::chrono::sys_seconds now) const;
     std::optional<std::chrono::sys_seconds> reading_next_due(store& s,
                                                              std::chrono::sys_seconds now) const;
-    std::vector<bot::due_reminder> followup_due(store& s, std::chrono::sys_seconds now) const;
+    std::vector<bot::due_reminder> followup_due(store& s, std::chrono::sys_seconds now,
+                                                const bot::reminder_selection& select) const;
     std::optional<std::chrono::sys_seconds> followup_next_due(store& s,
                                                               std::chrono::sys_seconds now) const;
     std::vector<std::string> recipients(const bot::wheel_item& item) const;

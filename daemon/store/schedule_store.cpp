@@ -8,18 +8,26 @@
 
 namespace kv::daemon {
 
+enqueued_keys::enqueued_keys(store& s)
+    : find_(s.db().cached(
+          "SELECT 1 FROM outbox WHERE recipient_email = ?1 AND dedupe_key = ?2 UNION ALL "
+          "SELECT 1 FROM digest_members WHERE recipient_email = ?1 AND dedupe_key = ?2")) {}
+
+bool enqueued_keys::contains(const bot::due_reminder& r) const {
+    find_.reset();
+    find_.bind_all(r.recipient_email, r.dedupe_key);
+    const bool found = find_.step();
+    find_.reset();
+    return found;
+}
+
 std::vector<bool> already_enqueued(store& s, const std::vector<bot::due_reminder>& reminders) {
+    const enqueued_keys enqueued{s};
     std::vector<bool> out;
     out.reserve(reminders.size());
-    auto& find = s.db().cached(
-        "SELECT 1 FROM outbox WHERE recipient_email = ?1 AND dedupe_key = ?2 UNION ALL "
-        "SELECT 1 FROM digest_members WHERE recipient_email = ?1 AND dedupe_key = ?2");
     for (const auto& r : reminders) {
-        find.reset();
-        find.bind_all(r.recipient_email, r.dedupe_key);
-        out.push_back(find.step());
+        out.push_back(enqueued.contains(r));
     }
-    find.reset();
     return out;
 }
 

@@ -20,6 +20,18 @@ namespace kv::daemon {
 // (pending, delivered, failed or cancelled), or an enqueued digest carried it. Throws store_error.
 std::vector<bool> already_enqueued(store& s, const std::vector<bot::due_reminder>& reminders);
 
+// The same question for one reminder at a time, as a source decides it: one index seek each on
+// the outbox's (recipient, key) and the digests' carried keys. Reads through `s`, which must
+// outlive it; the store must not be written in between. Throws store_error.
+class enqueued_keys {
+  public:
+    explicit enqueued_keys(store& s);
+    bool contains(const bot::due_reminder& r) const;
+
+  private:
+    statement& find_;
+};
+
 // Enqueues the reminders through store::apply, one transaction per delivery instant, each row
 // not to be delivered before its deliver_at. Rows whose dedupe key the recipient already has
 // are ignored by the outbox, so calling this twice sends nothing twice. A digest's `covers` are
