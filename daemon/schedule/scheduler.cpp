@@ -280,27 +280,29 @@ std::vector<bot::due_reminder> scheduler::wheel_due(store& s, sys_seconds now,
     bot::wheel_context ctx;
     ctx.recipients = [this](const bot::wheel_item& item) { return recipients(item); };
     ctx.agenda = [&](const bot::wheel_occurrence& o) {
-        bot::agenda_input in;
         const bot::wheel_item& item = *o.item;
+        std::string committee_name;
         if (!item.committee_id.empty()) {
             for (const auto& c : config_.org.committees) {
                 if (c.id == item.committee_id) {
-                    in.committee_name = c.name;
+                    committee_name = c.name;
                 }
             }
         }
+        std::vector<bot::agenda_count> counts;
         if (item.kind == bot::wheel_item_kind::meeting) {
+            std::optional<sys_seconds> since;
             for (const auto& prev : occurrences(o.start - previous_meeting_window, o.start)) {
                 if (prev.item == o.item && prev.start < o.start) {
-                    in.since = prev.start;
+                    since = prev.start;
                 }
             }
             const auto units = committee_units(item.committee_id);
             s.with_read([&](const bot::directory&, const bot::repository&) {
-                in.open_cases = agenda_cases_in(s.db(), units, local_date(now));
+                counts = agenda_counts_in(s.db(), units, config_.rules, since, local_date(now));
             });
         }
-        return bot::build_agenda(o, in, config_.rules, local_date(now));
+        return bot::build_agenda(o, committee_name, counts);
     };
     return bot::wheel_reminders(upcoming, now, config_.calendar, ctx, select);
 }

@@ -3,8 +3,9 @@
 // is new, and when the next thing falls due. A function of the stored state, the configuration
 // and `now` only, so `remind --at T`, the daemon's timer and the tests ask the same question.
 // It reads only the rows that can fall due (index ranges, and one seek per due date for the next
-// instant), so its cost follows what is due rather than the size of the store; a meeting's
-// agenda still counts every open case of the committee's units.
+// instant), so its cost follows what is due rather than the size of the store. Messages are
+// built only for reminders not yet in the outbox; a meeting's agenda is counted as the cases of
+// the committee's units stream past, none loaded.
 // Not thread-safe (it reads through the caller's store); construct once per configuration.
 
 #include <chrono>

@@ -11,7 +11,9 @@
 
 #include "bot/domain/model.hpp"
 #include "bot/domain/procedure.hpp"
+#include "bot/schedule/agenda.hpp"
 #include "bot/schedule/reminder.hpp"
+#include "bot/settings.hpp"
 #include "daemon/store/store.hpp"
 
 namespace kv::daemon {
@@ -73,13 +75,15 @@ std::vector<bot::deviation_case> measure_rounds_due(database& db, std::chrono::y
 std::optional<bot::deviation_case> first_measure_due_from(database& db,
                                                           std::chrono::year_month_day from);
 
-// The open cases of the units `unit_ids` as a meeting's agenda counts them (bot/schedule/
-// agenda.hpp): id, number, state, category, kind, unit, risk and filing time, each holding only
-// its open measures due before `late_before`. The texts an agenda does not show are not read.
-// One index range per unit for the cases and one for their late measures. Throws store_error.
-std::vector<bot::deviation_case> agenda_cases_in(database& db,
-                                                 const std::vector<std::string>& unit_ids,
-                                                 std::chrono::year_month_day late_before);
+// The counts a meeting's agenda shows for the open cases of the units `unit_ids`, as
+// bot::agenda_counts gives them over their cases (without `more`): one pass over the
+// cases' risk columns and one over their late measures, counted as they stream, no case loaded.
+// `since`: the previous meeting's start. Throws store_error.
+std::vector<bot::agenda_count> agenda_counts_in(database& db,
+                                                const std::vector<std::string>& unit_ids,
+                                                const bot::bot_settings& rules,
+                                                std::optional<std::chrono::sys_seconds> since,
+                                                std::chrono::year_month_day late_before);
 
 namespace detail {
 // Records the daily-digest choice of a decision's sender (`actor`), inside the caller's
