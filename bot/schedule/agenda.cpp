@@ -127,7 +127,10 @@ message build_agenda(const wheel_occurrence& o, const std::string& committee_nam
     if (!item.agenda.empty()) {
         m.text = "Faste saker:";
         for (std::size_t i = 0; i < item.agenda.size(); ++i) {
-            m.text += "\n" + std::to_string(i + 1) + ". " + item.agenda[i];
+            m.text += '\n';
+            m.text += std::to_string(i + 1);
+            m.text += ". ";
+            m.text += item.agenda[i];
         }
     }
     if (item.kind == wheel_item_kind::meeting) {

@@ -368,10 +368,32 @@ std::vector<bot::due_reminder> scheduler::followup_due(
     std::vector<bot::due_reminder> out;
     with_followup_snapshot(
         s, config_.rules,
-        [&](database& db) { return followup_cases_due(db, new_created_by, local_date(now)); },
+        [&](database& db) { return followup_cases_to_decide(db, new_created_by, local_date(now)); },
         [&](const bot::deviation_followup_snapshot& snap) {
             out = bot::deviation_followup_reminders(snap, now, config_.calendar, config_.followup,
-                                                    select);
+                                                    {select.keep, false});
+        });
+    if (!select.bodies || out.empty()) {
+        return out;
+    }
+    // The messages show the whole case: those the kept reminders are about are read whole and
+    // decided again, the same way, with their bodies.
+    std::set<std::string> ids;
+    std::set<std::pair<std::string, std::string>> kept;
+    for (const auto& r : out) {
+        ids.insert(r.subject.substr(0, r.subject.find('/')));  // a measure's: "<case>/<number>"
+        kept.emplace(r.recipient_email, r.dedupe_key);
+    }
+    const bot::reminder_selection again{
+        [&](const bot::due_reminder& r) {
+            return kept.contains(std::pair{r.recipient_email, r.dedupe_key});
+        },
+        true};
+    with_followup_snapshot(
+        s, config_.rules, [&](database& db) { return cases_with_human_ids(db, ids); },
+        [&](const bot::deviation_followup_snapshot& snap) {
+            out = bot::deviation_followup_reminders(snap, now, config_.calendar, config_.followup,
+                                                    again);
         });
     return out;
 }

@@ -116,19 +116,65 @@ std::string day_before(std::chrono::year_month_day d) {
 
 }  // namespace
 
-std::vector<bot::deviation_case> followup_cases_due(
+std::vector<bot::deviation_case> followup_cases_to_decide(
     database& db, std::chrono::sys_seconds new_created_by,
     std::chrono::year_month_day measures_due_before) {
+    auto& cases = db.cached(
+        "SELECT id, human_id, year, seq, kind, category, unit_id, state, probability, "
+        "consequence, created_at FROM cases WHERE id IN (SELECT id FROM cases WHERE state = ? "
+        "AND created_at <= ? UNION SELECT case_id FROM measures WHERE state = ? AND due_date < ?) "
+        "AND " +
+        std::string{open_in_active_unit} + " ORDER BY id");
+    const std::string open_measure{bot::to_string(bot::measure_state::open)};
+    cases.bind_all(bot::to_string(bot::case_state::ny), detail::to_unix(new_created_by),
+                   open_measure, bot::format_date(measures_due_before));
+    std::vector<bot::deviation_case> out;
+    while (cases.step()) {
+        bot::deviation_case c;
+        c.id = cases.int64(0);
+        c.human_id = cases.text(1);
+        c.year = cases.integer(2);
+        c.seq = cases.integer(3);
+        c.kind = detail::parse_column(db, bot::parse_case_kind, cases.text(4), "cases.kind");
+        c.cat = detail::parse_column(db, bot::parse_category, cases.text(5), "cases.category");
+        c.unit_id = cases.text(6);
+        c.state = detail::parse_column(db, bot::parse_case_state, cases.text(7), "cases.state");
+        if (!cases.is_null(8) && !cases.is_null(9)) {
+            c.risk = bot::risk_assessment{cases.integer(8), cases.integer(9)};
+        }
+        c.created_at = detail::from_unix(cases.int64(10));
+        out.push_back(std::move(c));
+    }
+    cases.reset();
+    auto& measures = db.cached(
+        "SELECT number, responsible_email, due_date FROM measures WHERE case_id = ? AND state = ? "
+        "ORDER BY number");
+    for (auto& c : out) {
+        measures.reset();
+        measures.bind_all(c.id, open_measure);
+        while (measures.step()) {
+            bot::measure m;
+            m.number = measures.integer(0);
+            m.responsible_email = measures.text(1);
+            m.due_date = measures.text(2);
+            m.state = bot::measure_state::open;
+            c.measures.push_back(std::move(m));
+        }
+    }
+    measures.reset();
+    return out;
+}
+
+std::vector<bot::deviation_case> cases_with_human_ids(database& db,
+                                                      const std::set<std::string>& human_ids) {
     const detail::sql_view view{db};
-    return view.cases_where(
-        "WHERE id IN (SELECT id FROM cases WHERE state = ? AND created_at <= ? UNION "
-        "SELECT case_id FROM measures WHERE state = ? AND due_date < ?) AND " +
-            std::string{open_in_active_unit},
-        [&](statement& s) {
-            s.bind_all(bot::to_string(bot::case_state::ny), detail::to_unix(new_created_by),
-                       bot::to_string(bot::measure_state::open),
-                       bot::format_date(measures_due_before));
-        });
+    std::vector<bot::deviation_case> out;
+    for (const auto& id : human_ids) {
+        if (auto c = view.find_case(id)) {
+            out.push_back(std::move(*c));
+        }
+    }
+    return out;
 }
 
 std::vector<bot::deviation_case> new_cases_created_after(database& db,

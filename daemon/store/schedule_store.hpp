@@ -51,11 +51,18 @@ std::set<std::string> load_daily_digest_people(database& db);
 
 // Open cases in active units that the deviation follow-up may have a step due for: those still
 // new and created at or before `new_created_by`, and those with an open measure due before
-// `measures_due_before`. With all their measures, ordered by id; two index ranges, however many
-// cases are open. Throws store_error.
-std::vector<bot::deviation_case> followup_cases_due(
+// `measures_due_before`; ordered by id; two index ranges, however many cases are open. Only what
+// deciding reads (bot/schedule/deviation_followup.hpp): id, number, kind, category, unit, state,
+// risk and filing time, and the open measures' numbers, responsible people and due dates; no
+// texts. Throws store_error.
+std::vector<bot::deviation_case> followup_cases_to_decide(
     database& db, std::chrono::sys_seconds new_created_by,
     std::chrono::year_month_day measures_due_before);
+
+// The cases with these human ids (AV-2027-0001), whole, with all their measures, in the order
+// given; ids not found are left out. One index seek each. Throws store_error.
+std::vector<bot::deviation_case> cases_with_human_ids(database& db,
+                                                      const std::set<std::string>& human_ids);
 
 // Open cases in active units still new and created after `after`, with their measures, ordered
 // by id. Throws store_error.

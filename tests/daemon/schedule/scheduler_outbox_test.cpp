@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -9,6 +10,8 @@
 
 #include "daemon/app/app.hpp"
 #include "daemon/schedule/scheduler.hpp"
+#include "daemon/store/message_json.hpp"
+#include "daemon/store/procedure_store.hpp"
 #include "daemon/store/schedule_store.hpp"
 #include "tests/bench/schedule/fill_store.hpp"
 #include "tests/daemon/config/temp_dir.hpp"
@@ -107,4 +110,47 @@ TEST_CASE("a cancelled or delivered reminder is not offered again", "[schedule]"
     }
     const auto decided_later = t.sched->due_at(*t.db, fill_now + days{1});
     CHECK(decided_later.size() > later.size());
+}
+
+TEST_CASE(
+    "the messages the scheduler builds for what it offers are those of the rules over the "
+    "whole store",
+    "[schedule]") {
+    outbox_rig t;
+    const auto& cfg = t.sched->config();
+    std::map<std::string, std::string> expected;  // recipient and key -> message JSON
+    t.db->with_read([&](const bot::directory& people, const bot::repository& repo) {
+        bot::procedure_review_snapshot reviews;
+        reviews.procedures = daemon::load_procedures(t.db->db());
+        reviews.awaiting_approval = daemon::procedures_awaiting_approval(t.db->db());
+        reviews.org = &people;
+        std::vector<std::string> unit_ids;
+        for (const auto& u : people.all_units()) {
+            unit_ids.push_back(u.id);
+        }
+        bot::deviation_followup_snapshot followup;
+        followup.open_cases = repo.open_cases_in(unit_ids);
+        followup.rules = cfg.rules;
+        followup.org = &people;
+        auto due = bot::procedure_review_reminders(reviews, fill_now, cfg.calendar, cfg.reviews);
+        for (auto& r :
+             bot::deviation_followup_reminders(followup, fill_now, cfg.calendar, cfg.followup)) {
+            due.push_back(std::move(r));
+        }
+        for (const auto& r : due) {
+            expected[r.recipient_email + " " + r.dedupe_key] = daemon::message_to_json(r.body);
+        }
+    });
+    REQUIRE(expected.size() > 10);
+    std::size_t compared = 0;
+    for (const auto& r : t.sched->run_once(*t.db, fill_now, true)) {
+        if (r.kind == bot::reminder_kind::wheel) {
+            continue;
+        }
+        const auto found = expected.find(r.recipient_email + " " + r.dedupe_key);
+        REQUIRE(found != expected.end());
+        CHECK(daemon::message_to_json(r.body) == found->second);
+        ++compared;
+    }
+    CHECK(compared == expected.size());
 }
