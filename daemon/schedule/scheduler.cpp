@@ -464,8 +464,11 @@ std::vector<bot::due_reminder> scheduler::run_once(store& s, sys_seconds now, bo
     });
     std::sort(fresh.begin(), fresh.end(), reminder_order);
     // A digest already enqueued (its carried keys not yet recorded, after a crash) is enqueued
-    // again, which records them, but not reported as new.
-    const auto digest_seen = already_enqueued(s, fresh);
+    // again, which records them, but not reported as new. Nothing else of `fresh` is enqueued.
+    std::vector<bool> digest_seen(fresh.size(), false);
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+        digest_seen[i] = fresh[i].kind == bot::reminder_kind::digest && enqueued.contains(fresh[i]);
+    }
     if (!dry_run) {
         enqueue_reminders(s, fresh);
     }
