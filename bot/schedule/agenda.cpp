@@ -74,45 +74,67 @@ std::vector<agenda_count> agenda_counts(const agenda_input& in, const bot_settin
             }
         }
     }
-    std::vector<agenda_count> out;
-    out.push_back(count_of("Nye avvik", fresh));
-    out.push_back(count_of("Åpne avvik, rød risiko", red));
-    out.push_back(count_of("Åpne avvik, gul risiko", yellow));
-    out.push_back(count_of("Åpne avvik, grønn risiko", green));
-    out.push_back(count_of("Åpne avvik, ikke risikovurdert", unassessed));
-    out.push_back(count_of(
-        in.since ? "Alvorlige hendelser siden forrige møte" : "Alvorlige hendelser", serious));
     std::sort(late_measures.begin(), late_measures.end(), [](const auto& a, const auto& b) {
         return by_id(a.first, b.first) || (a.first == b.first && a.second < b.second);
     });
-    agenda_count late{"Tiltak over frist", late_measures.size(), {}};
+    agenda_count late{{}, late_measures.size(), {}};
     for (std::size_t i = 0; i < late_measures.size() && i < agenda_top_items; ++i) {
         late.top_ids.push_back(late_measures[i].first->human_id + " tiltak " +
                                std::to_string(late_measures[i].second));
     }
-    out.push_back(std::move(late));
-    out.insert(out.end(), in.more.begin(), in.more.end());
+    return labelled_agenda_counts(
+        {count_of({}, fresh), count_of({}, red), count_of({}, yellow), count_of({}, green),
+         count_of({}, unassessed), count_of({}, serious), std::move(late)},
+        in.since.has_value(), in.more);
+}
+
+std::vector<agenda_count> labelled_agenda_counts(agenda_tallies tallies, bool since_previous,
+                                                 const std::vector<agenda_count>& more) {
+    const std::array<const char*, 7> labels{
+        "Nye avvik",
+        "Åpne avvik, rød risiko",
+        "Åpne avvik, gul risiko",
+        "Åpne avvik, grønn risiko",
+        "Åpne avvik, ikke risikovurdert",
+        since_previous ? "Alvorlige hendelser siden forrige møte" : "Alvorlige hendelser",
+        "Tiltak over frist"};
+    std::vector<agenda_count> out;
+    for (std::size_t i = 0; i < tallies.size(); ++i) {
+        tallies[i].label = labels[i];
+        out.push_back(std::move(tallies[i]));
+    }
+    out.insert(out.end(), more.begin(), more.end());
     return out;
 }
 
 message build_agenda(const wheel_occurrence& o, const agenda_input& in, const bot_settings& rules,
                      year_month_day today) {
+    return build_agenda(o, in.committee_name,
+                        o.item->kind == wheel_item_kind::meeting ? agenda_counts(in, rules, today)
+                                                                 : std::vector<agenda_count>{});
+}
+
+message build_agenda(const wheel_occurrence& o, const std::string& committee_name,
+                     const std::vector<agenda_count>& counts) {
     const wheel_item& item = *o.item;
     message m;
     m.title = item.title;
     m.subject_key = "wheel:" + item.id + ":" + format_date(o.date);
     m.facts.push_back({"Tid", format_oslo(o.start)});
-    if (!in.committee_name.empty()) {
-        m.facts.push_back({"Utvalg", in.committee_name});
+    if (!committee_name.empty()) {
+        m.facts.push_back({"Utvalg", committee_name});
     }
     if (!item.agenda.empty()) {
         m.text = "Faste saker:";
         for (std::size_t i = 0; i < item.agenda.size(); ++i) {
-            m.text += "\n" + std::to_string(i + 1) + ". " + item.agenda[i];
+            m.text += '\n';
+            m.text += std::to_string(i + 1);
+            m.text += ". ";
+            m.text += item.agenda[i];
         }
     }
     if (item.kind == wheel_item_kind::meeting) {
-        for (const auto& c : agenda_counts(in, rules, today)) {
+        for (const auto& c : counts) {
             m.facts.push_back({c.label, fact_value(c)});
         }
     }

@@ -2,6 +2,7 @@
 // A meeting reminder's agenda, built from live data for the committee's part of the
 // organisation: the standing items, then each source's count with its first items by id.
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <optional>
@@ -39,9 +40,21 @@ struct agenda_input {
 std::vector<agenda_count> agenda_counts(const agenda_input& in, const bot_settings& rules,
                                         std::chrono::year_month_day today);
 
+// What agenda_counts tallies before it labels them, for a caller that counts the cases elsewhere
+// (the store, without loading them): new, red, yellow, green, not assessed, serious (since the
+// previous meeting when there is one), measures past due; each count with its first ids.
+using agenda_tallies = std::array<agenda_count, 7>;
+
+// The counts agenda_counts would give for these tallies: labelled, followed by `more`.
+std::vector<agenda_count> labelled_agenda_counts(agenda_tallies tallies, bool since_previous,
+                                                 const std::vector<agenda_count>& more);
+
 // The message: title, time and place facts, the standing items, and one fact per count
 // ("3: AV-2027-0001, AV-2027-0004, AV-2027-0009").
 message build_agenda(const wheel_occurrence& o, const agenda_input& in, const bot_settings& rules,
                      std::chrono::year_month_day today);
+// The same from counts already made (a meeting's; other kinds show none).
+message build_agenda(const wheel_occurrence& o, const std::string& committee_name,
+                     const std::vector<agenda_count>& counts);
 
 }  // namespace kv::bot

@@ -121,10 +121,9 @@ std::string headline_of(const deviation_case& c, const chase_step& st, language 
 }
 
 message body_of(const deviation_case& c, const chase_step& st, const std::string& recipient,
-                const deviation_followup_snapshot& snap) {
+                language lang, std::string headline, const deviation_followup_snapshot& snap) {
     const directory& dir = *snap.org;
-    const language lang = language_of(dir, recipient);
-    message m = case_card(c, dir, recipient, lang, snap.rules, headline_of(c, st, lang));
+    message m = case_card(c, dir, recipient, lang, snap.rules, std::move(headline));
     if (st.about != nullptr) {
         const bool nb = lang == language::nb;
         m.facts.push_back({nb ? "Tiltak" : "Measure", st.about->text});
@@ -154,9 +153,10 @@ followup_days followup_days_for(const deviation_case& c, const bot_settings& rul
     return {s.receive_within_working_days, s.escalate_after_working_days};
 }
 
-std::vector<due_reminder> deviation_followup_reminders(
-    const deviation_followup_snapshot& snapshot, sys_seconds now, const work_calendar& cal,
-    const deviation_followup_settings& settings) {
+std::vector<due_reminder> deviation_followup_reminders(const deviation_followup_snapshot& snapshot,
+                                                       sys_seconds now, const work_calendar& cal,
+                                                       const deviation_followup_settings& settings,
+                                                       const reminder_selection& select) {
     std::vector<due_reminder> out;
     if (snapshot.org == nullptr) {
         return out;
@@ -179,8 +179,14 @@ std::vector<due_reminder> deviation_followup_reminders(
                 r.subject = st.subject;
                 r.step = st.step;
                 r.dedupe_key = make_dedupe_key(r.kind, r.subject, st.occurrence, r.step, to);
-                r.body = body_of(c, st, to, snapshot);
-                r.title = r.body.title;
+                const language lang = language_of(*snapshot.org, to);
+                r.title = headline_of(c, st, lang);
+                if (select.keep && !select.keep(r)) {
+                    continue;
+                }
+                if (select.bodies) {
+                    r.body = body_of(c, st, to, lang, r.title, snapshot);
+                }
                 out.push_back(std::move(r));
             }
         }

@@ -60,10 +60,13 @@ struct deviation_followup_snapshot {
 // Every step due at `now` that the cases' current state still calls for, ordered by case, then
 // step, then recipient. Not deduplicated: the caller drops keys it has enqueued before.
 // Reminders about cases have kind deviation_followup and the case id as subject; about measures
-// kind measure and "<case id>/<measure number>" as subject.
+// kind measure and "<case id>/<measure number>" as subject. A body reads the whole case (its
+// card); deciding reads only its state, kind, category, risk, unit, filing time and measures'
+// numbers, due dates, states and responsible people.
 std::vector<due_reminder> deviation_followup_reminders(
     const deviation_followup_snapshot& snapshot, std::chrono::sys_seconds now,
-    const work_calendar& cal, const deviation_followup_settings& settings = {});
+    const work_calendar& cal, const deviation_followup_settings& settings = {},
+    const reminder_selection& select = {});
 
 // The earliest instant after `now` at which a step of any case or measure falls due (before
 // working-hours shifting); nullopt when none will without a change of state.

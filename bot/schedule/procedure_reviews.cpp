@@ -74,27 +74,34 @@ std::string recipient_of(const procedure& p, track t, const directory& dir) {
     return {};
 }
 
-message body_of(const procedure& p, track t, const std::string& recipient, const directory& dir,
-                sys_seconds now) {
-    const auto person = dir.find_person(recipient);
-    const language lang = person ? person->lang : language::nb;
+std::string title_of(const procedure& p, track t, language lang, sys_seconds now) {
     const bool nb = lang == language::nb;
     const year_month_day due = review_due(p);
-    const bool overdue = local_midnight(due) <= now;
-    message m;
-    m.subject_key = "procedure:" + p.id;
     const std::string name = p.id + " " + p.title;
     if (t == track::revision_owner) {
-        m.title = overdue ? (nb ? "Gjennomgangen av " + name + " er forsinket"
-                                : "The review of " + name + " is overdue")
-                          : (nb ? "Gjennomgang av " + name + " forfaller " + format_date(due)
-                                : "The review of " + name + " is due " + format_date(due));
+        return local_midnight(due) <= now
+                   ? (nb ? "Gjennomgangen av " + name + " er forsinket"
+                         : "The review of " + name + " is overdue")
+                   : (nb ? "Gjennomgang av " + name + " forfaller " + format_date(due)
+                         : "The review of " + name + " is due " + format_date(due));
+    }
+    return nb ? "Forsinket gjennomgang: " + name : "Overdue review: " + name;
+}
+
+message body_of(const procedure& p, track t, language lang, std::string title,
+                const directory& dir) {
+    const bool nb = lang == language::nb;
+    const year_month_day due = review_due(p);
+    message m;
+    m.subject_key = "procedure:" + p.id;
+    m.title = std::move(title);
+    const std::string name = p.id + " " + p.title;
+    if (t == track::revision_owner) {
         m.text = nb ? "Du er revisjonsansvarlig. Gå gjennom prosedyren og velg om den skal "
                       "beholdes, revideres eller slettes."
                     : "You are the revision owner. Review the procedure and choose whether to "
                       "keep, revise or delete it.";
     } else {
-        m.title = nb ? "Forsinket gjennomgang: " + name : "Overdue review: " + name;
         m.text = nb ? person_label(dir, p.revision_owner_email) +
                           " har ikke gjennomgått prosedyren innen fristen."
                     : person_label(dir, p.revision_owner_email) +
@@ -146,7 +153,8 @@ std::string superior_of(const directory& dir, const std::string& email) {
 
 std::vector<due_reminder> procedure_review_reminders(const procedure_review_snapshot& snapshot,
                                                      sys_seconds now, const work_calendar& cal,
-                                                     const procedure_review_settings& settings) {
+                                                     const procedure_review_settings& settings,
+                                                     const reminder_selection& select) {
     std::vector<due_reminder> out;
     if (snapshot.org == nullptr) {
         return out;
@@ -179,8 +187,14 @@ std::vector<due_reminder> procedure_review_reminders(const procedure_review_snap
             r.step = latest->name;
             r.dedupe_key =
                 make_dedupe_key(r.kind, p.id, format_date(review_due(p)), r.step, recipient);
-            r.body = body_of(p, t, recipient, dir, now);
-            r.title = r.body.title;
+            const language lang = language_of(dir, recipient);
+            r.title = title_of(p, t, lang, now);
+            if (select.keep && !select.keep(r)) {
+                continue;
+            }
+            if (select.bodies) {
+                r.body = body_of(p, t, lang, r.title, dir);
+            }
             out.push_back(std::move(r));
         }
     }

@@ -40,9 +40,11 @@ struct procedure_review_snapshot {
 // late start does not send the 30-day reminder after the 7-day one. Ordered by procedure, then
 // step. Not deduplicated: the caller drops keys it has enqueued before. The dedupe key names the
 // due date, so the next round after a review starts fresh.
-std::vector<due_reminder> procedure_review_reminders(
-    const procedure_review_snapshot& snapshot, std::chrono::sys_seconds now,
-    const work_calendar& cal, const procedure_review_settings& settings = {});
+std::vector<due_reminder> procedure_review_reminders(const procedure_review_snapshot& snapshot,
+                                                     std::chrono::sys_seconds now,
+                                                     const work_calendar& cal,
+                                                     const procedure_review_settings& settings = {},
+                                                     const reminder_selection& select = {});
 
 // The earliest instant after `now` at which a step of any procedure falls due (before working-
 // hours shifting); nullopt when none ever will (no procedures).

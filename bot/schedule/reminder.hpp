@@ -5,6 +5,7 @@
 // store, which drops any whose dedupe key it has already seen.
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,6 +55,15 @@ struct due_reminder {
     // A digest: its line for each reminder it carries, in the order it shows them, so it can be
     // said again without one cancelled after the digest was enqueued. Empty for other kinds.
     std::vector<digest_line> lines;
+};
+
+// What a source returns of the reminders it decides. `keep` sees each one with every field but
+// `body` (and `covers`) set, and says whether to return it (empty: return all); `bodies` says
+// whether the returned ones get their message built. Building a message is what costs: the
+// scheduler decides everything due without bodies and builds them only for what it enqueues.
+struct reminder_selection {
+    std::function<bool(const due_reminder&)> keep;
+    bool bodies = true;
 };
 
 // The conventional dedupe key "<kind>:<subject>:<occurrence>:<step>:<recipient>"; `occurrence`

@@ -69,7 +69,8 @@ sys_seconds lead_due(const wheel_occurrence& o, int lead_days) {
 
 std::vector<due_reminder> wheel_reminders(const std::vector<wheel_occurrence>& occurrences,
                                           sys_seconds now, const work_calendar& cal,
-                                          const wheel_context& ctx) {
+                                          const wheel_context& ctx,
+                                          const reminder_selection& select) {
     std::vector<due_reminder> out;
     for (const auto& o : occurrences) {
         if (o.start <= now) {
@@ -86,7 +87,7 @@ std::vector<due_reminder> wheel_reminders(const std::vector<wheel_occurrence>& o
         const wheel_item& item = *o.item;
         const std::string step = lead_step(*lead);
         const std::string occurrence = format_date(o.date);
-        const message body = ctx.agenda(o);
+        const std::size_t first = out.size();
         for (const auto& email : ctx.recipients(item)) {
             due_reminder r;
             r.deliver_at = deliver_at;
@@ -96,8 +97,16 @@ std::vector<due_reminder> wheel_reminders(const std::vector<wheel_occurrence>& o
             r.step = step;
             r.dedupe_key = make_dedupe_key(reminder_kind::wheel, item.id, occurrence, step, email);
             r.title = item.title + " " + format_oslo(o.start);
-            r.body = body;
+            if (select.keep && !select.keep(r)) {
+                continue;
+            }
             out.push_back(std::move(r));
+        }
+        if (select.bodies && out.size() > first) {
+            const message body = ctx.agenda(o);
+            for (std::size_t i = first; i < out.size(); ++i) {
+                out[i].body = body;
+            }
         }
     }
     return out;

@@ -67,7 +67,8 @@ std::string lead_step(int lead_days);
 std::chrono::sys_seconds lead_due(const wheel_occurrence& o, int lead_days);
 
 // Who is reminded of an item, and what a meeting's agenda says; supplied by the caller from
-// live data. Called only for reminders that are due.
+// live data. Called only for reminders that are due; `agenda` once per occurrence, and only
+// when a reminder of it is returned with its body.
 struct wheel_context {
     std::function<std::vector<std::string>(const wheel_item&)> recipients;
     std::function<message(const wheel_occurrence&)> agenda;
@@ -80,7 +81,8 @@ struct wheel_context {
 // caller drops what it has enqueued before.
 std::vector<due_reminder> wheel_reminders(const std::vector<wheel_occurrence>& occurrences,
                                           std::chrono::sys_seconds now, const work_calendar& cal,
-                                          const wheel_context& ctx);
+                                          const wheel_context& ctx,
+                                          const reminder_selection& select = {});
 
 // The earliest instant after `now` at which a lead time of an occurrence falls due; nullopt when
 // none does among `occurrences`.

@@ -50,13 +50,19 @@ class memo_directory final : public bot::directory {
         }
         return found->second;
     }
-    std::vector<bot::unit> all_units() const override { return db_.all_units(); }
+    std::vector<bot::unit> all_units() const override {
+        if (!all_units_) {
+            all_units_ = db_.all_units();
+        }
+        return *all_units_;
+    }
     std::vector<bot::committee> all_committees() const override { return db_.all_committees(); }
 
   private:
     const bot::directory& db_;
     mutable std::map<std::string, std::optional<bot::person>, std::less<>> people_;
     mutable std::map<std::string, std::optional<bot::unit>, std::less<>> units_;
+    mutable std::optional<std::vector<bot::unit>> all_units_;
 };
 
 year_month_day plus_days(year_month_day d, int n) {
@@ -273,37 +279,41 @@ std::vector<std::string> scheduler::committee_units(const std::string& committee
     return out;
 }
 
-std::vector<bot::due_reminder> scheduler::wheel_due(store& s, sys_seconds now) const {
+std::vector<bot::due_reminder> scheduler::wheel_due(store& s, sys_seconds now,
+                                                    const bot::reminder_selection& select) const {
     const auto upcoming = occurrences(now, now + days{longest_lead_days_ + 1} + hours{24});
     bot::wheel_context ctx;
     ctx.recipients = [this](const bot::wheel_item& item) { return recipients(item); };
     ctx.agenda = [&](const bot::wheel_occurrence& o) {
-        bot::agenda_input in;
         const bot::wheel_item& item = *o.item;
+        std::string committee_name;
         if (!item.committee_id.empty()) {
             for (const auto& c : config_.org.committees) {
                 if (c.id == item.committee_id) {
-                    in.committee_name = c.name;
+                    committee_name = c.name;
                 }
             }
         }
+        std::vector<bot::agenda_count> counts;
         if (item.kind == bot::wheel_item_kind::meeting) {
+            std::optional<sys_seconds> since;
             for (const auto& prev : occurrences(o.start - previous_meeting_window, o.start)) {
                 if (prev.item == o.item && prev.start < o.start) {
-                    in.since = prev.start;
+                    since = prev.start;
                 }
             }
             const auto units = committee_units(item.committee_id);
             s.with_read([&](const bot::directory&, const bot::repository&) {
-                in.open_cases = agenda_cases_in(s.db(), units, local_date(now));
+                counts = agenda_counts_in(s.db(), units, config_.rules, since, local_date(now));
             });
         }
-        return bot::build_agenda(o, in, config_.rules, local_date(now));
+        return bot::build_agenda(o, committee_name, counts);
     };
-    return bot::wheel_reminders(upcoming, now, config_.calendar, ctx);
+    return bot::wheel_reminders(upcoming, now, config_.calendar, ctx, select);
 }
 
-std::vector<bot::due_reminder> scheduler::review_due(store& s, sys_seconds now) const {
+std::vector<bot::due_reminder> scheduler::review_due(store& s, sys_seconds now,
+                                                     const bot::reminder_selection& select) const {
     // A review's first step comes the longest lead before its due date, at local midnight.
     const year_month_day last_due =
         plus_days(local_date(now), longest_review_lead(config_.reviews));
@@ -311,7 +321,8 @@ std::vector<bot::due_reminder> scheduler::review_due(store& s, sys_seconds now) 
     with_review_snapshot(
         s, [&](database& db) { return procedures_due_by(db, last_due); },
         [&](const bot::procedure_review_snapshot& snap) {
-            out = bot::procedure_review_reminders(snap, now, config_.calendar, config_.reviews);
+            out = bot::procedure_review_reminders(snap, now, config_.calendar, config_.reviews,
+                                                  select);
         });
     return out;
 }
@@ -353,7 +364,8 @@ std::optional<sys_seconds> scheduler::reading_next_due(store& s, sys_seconds now
     return out;
 }
 
-std::vector<bot::due_reminder> scheduler::followup_due(store& s, sys_seconds now) const {
+std::vector<bot::due_reminder> scheduler::followup_due(
+    store& s, sys_seconds now, const bot::reminder_selection& select) const {
     // n working days after an instant is at least n days after it, less an hour when summer time
     // begins in between; a measure is first reminded the day after its due date.
     const int first_min = case_waits(config_.followup).first_min;
@@ -361,9 +373,32 @@ std::vector<bot::due_reminder> scheduler::followup_due(store& s, sys_seconds now
     std::vector<bot::due_reminder> out;
     with_followup_snapshot(
         s, config_.rules,
-        [&](database& db) { return followup_cases_due(db, new_created_by, local_date(now)); },
+        [&](database& db) { return followup_cases_to_decide(db, new_created_by, local_date(now)); },
         [&](const bot::deviation_followup_snapshot& snap) {
-            out = bot::deviation_followup_reminders(snap, now, config_.calendar, config_.followup);
+            out = bot::deviation_followup_reminders(snap, now, config_.calendar, config_.followup,
+                                                    {select.keep, false});
+        });
+    if (!select.bodies || out.empty()) {
+        return out;
+    }
+    // The messages show the whole case: those the kept reminders are about are read whole and
+    // decided again, the same way, with their bodies.
+    std::set<std::string> ids;
+    std::set<std::pair<std::string, std::string>> kept;
+    for (const auto& r : out) {
+        ids.insert(r.subject.substr(0, r.subject.find('/')));  // a measure's: "<case>/<number>"
+        kept.emplace(r.recipient_email, r.dedupe_key);
+    }
+    const bot::reminder_selection again{
+        [&](const bot::due_reminder& r) {
+            return kept.contains(std::pair{r.recipient_email, r.dedupe_key});
+        },
+        true};
+    with_followup_snapshot(
+        s, config_.rules, [&](database& db) { return cases_with_human_ids(db, ids); },
+        [&](const bot::deviation_followup_snapshot& snap) {
+            out = bot::deviation_followup_reminders(snap, now, config_.calendar, config_.followup,
+                                                    again);
         });
     return out;
 }
@@ -402,38 +437,43 @@ std::optional<sys_seconds> scheduler::followup_next_due(store& s, sys_seconds no
     return out;
 }
 
-std::vector<bot::due_reminder> scheduler::due_at(store& s, sys_seconds now) const {
-    std::vector<bot::due_reminder> out = wheel_due(s, now);
-    for (auto& r : review_due(s, now)) {
+std::vector<bot::due_reminder> scheduler::collect(store& s, sys_seconds now,
+                                                  const bot::reminder_selection& select) const {
+    std::vector<bot::due_reminder> out = wheel_due(s, now, select);
+    for (auto& r : review_due(s, now, select)) {
         out.push_back(std::move(r));
     }
     for (auto& r : reading_due(s, now)) {
-        out.push_back(std::move(r));
+        if (!select.keep || select.keep(r)) {
+            out.push_back(std::move(r));
+        }
     }
-    for (auto& r : followup_due(s, now)) {
+    for (auto& r : followup_due(s, now, select)) {
         out.push_back(std::move(r));
     }
     std::sort(out.begin(), out.end(), reminder_order);
     return out;
 }
 
+std::vector<bot::due_reminder> scheduler::due_at(store& s, sys_seconds now) const {
+    return collect(s, now, {{}, false});
+}
+
 std::vector<bot::due_reminder> scheduler::run_once(store& s, sys_seconds now, bool dry_run) const {
-    auto due = due_at(s, now);
-    const auto seen = already_enqueued(s, due);
-    std::vector<bot::due_reminder> fresh;
-    for (std::size_t i = 0; i < due.size(); ++i) {
-        if (!seen[i]) {
-            fresh.push_back(std::move(due[i]));
-        }
-    }
+    const enqueued_keys enqueued{s};
+    auto fresh =
+        collect(s, now, {[&](const bot::due_reminder& r) { return !enqueued.contains(r); }, true});
     s.with_read([&](const bot::directory& people, const bot::repository&) {
         fresh = bot::apply_daily_digest(std::move(fresh), load_daily_digest_people(s.db()), now,
                                         config_.calendar, &people);
     });
     std::sort(fresh.begin(), fresh.end(), reminder_order);
     // A digest already enqueued (its carried keys not yet recorded, after a crash) is enqueued
-    // again, which records them, but not reported as new.
-    const auto digest_seen = already_enqueued(s, fresh);
+    // again, which records them, but not reported as new. Nothing else of `fresh` is enqueued.
+    std::vector<bool> digest_seen(fresh.size(), false);
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+        digest_seen[i] = fresh[i].kind == bot::reminder_kind::digest && enqueued.contains(fresh[i]);
+    }
     if (!dry_run) {
         enqueue_reminders(s, fresh);
     }

@@ -3,8 +3,9 @@
 // is new, and when the next thing falls due. A function of the stored state, the configuration
 // and `now` only, so `remind --at T`, the daemon's timer and the tests ask the same question.
 // It reads only the rows that can fall due (index ranges, and one seek per due date for the next
-// instant), so its cost follows what is due rather than the size of the store; a meeting's
-// agenda still counts every open case of the committee's units.
+// instant), so its cost follows what is due rather than the size of the store. Messages are
+// built only for reminders not yet in the outbox; a meeting's agenda is counted as the cases of
+// the committee's units stream past, none loaded.
 // Not thread-safe (it reads through the caller's store); construct once per configuration.
 
 #include <chrono>
@@ -51,12 +52,13 @@ class scheduler final : public bot::wheel_calendar {
     const schedule_config& config() const { return config_; }
 
     // Every reminder due at `now`, from every source, ordered by delivery time, kind, subject,
-    // step and recipient; including those enqueued before.
+    // step and recipient; including those enqueued before. Decisions only: no `body` is built.
     std::vector<bot::due_reminder> due_at(store& s, std::chrono::sys_seconds now) const;
 
-    // Those of due_at(now) not enqueued before, with the non-urgent ones of people who chose the
-    // daily digest replaced by their digests (bot/schedule/digest.hpp); enqueued now unless
-    // `dry_run`. Throws store_error; nothing of the failing delivery instant is enqueued then.
+    // Those of due_at(now) not enqueued before, their bodies built (only theirs), with the
+    // non-urgent ones of people who chose the daily digest replaced by their digests
+    // (bot/schedule/digest.hpp); enqueued now unless `dry_run`. Throws store_error; nothing of the
+    // failing delivery instant is enqueued then.
     std::vector<bot::due_reminder> run_once(store& s, std::chrono::sys_seconds now,
                                             bool dry_run) const;
 
@@ -68,14 +70,19 @@ class scheduler final : public bot::wheel_calendar {
                                                    std::chrono::sys_seconds to) const override;
 
   private:
-    std::vector<bot::due_reminder> wheel_due(store& s, std::chrono::sys_seconds now) const;
-    std::vector<bot::due_reminder> review_due(store& s, std::chrono::sys_seconds now) const;
+    std::vector<bot::due_reminder> collect(store& s, std::chrono::sys_seconds now,
+                                           const bot::reminder_selection& select) const;
+    std::vector<bot::due_reminder> wheel_due(store& s, std::chrono::sys_seconds now,
+                                             const bot::reminder_selection& select) const;
+    std::vector<bot::due_reminder> review_due(store& s, std::chrono::sys_seconds now,
+                                              const bot::reminder_selection& select) const;
     std::optional<std::chrono::sys_seconds> review_next_due(store& s,
                                                             std::chrono::sys_seconds now) const;
     std::vector<bot::due_reminder> reading_due(store& s, std::chrono::sys_seconds now) const;
     std::optional<std::chrono::sys_seconds> reading_next_due(store& s,
                                                              std::chrono::sys_seconds now) const;
-    std::vector<bot::due_reminder> followup_due(store& s, std::chrono::sys_seconds now) const;
+    std::vector<bot::due_reminder> followup_due(store& s, std::chrono::sys_seconds now,
+                                                const bot::reminder_selection& select) const;
     std::optional<std::chrono::sys_seconds> followup_next_due(store& s,
                                                               std::chrono::sys_seconds now) const;
     std::vector<std::string> recipients(const bot::wheel_item& item) const;

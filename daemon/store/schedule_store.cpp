@@ -1,26 +1,39 @@
 #include "daemon/store/schedule_store.hpp"
 
+#include <algorithm>
+#include <array>
 #include <map>
+#include <tuple>
+#include <utility>
 
 #include "bot/domain/names.hpp"
 #include "bot/domain/oslo_time.hpp"
+#include "bot/domain/risk.hpp"
 #include "daemon/store/digest_lines.hpp"
 #include "daemon/store/store_view.hpp"
 
 namespace kv::daemon {
 
+enqueued_keys::enqueued_keys(store& s)
+    : find_(s.db().cached(
+          "SELECT 1 FROM outbox WHERE recipient_email = ?1 AND dedupe_key = ?2 UNION ALL "
+          "SELECT 1 FROM digest_members WHERE recipient_email = ?1 AND dedupe_key = ?2")) {}
+
+bool enqueued_keys::contains(const bot::due_reminder& r) const {
+    find_.reset();
+    find_.bind_all(r.recipient_email, r.dedupe_key);
+    const bool found = find_.step();
+    find_.reset();
+    return found;
+}
+
 std::vector<bool> already_enqueued(store& s, const std::vector<bot::due_reminder>& reminders) {
+    const enqueued_keys enqueued{s};
     std::vector<bool> out;
     out.reserve(reminders.size());
-    auto& find = s.db().cached(
-        "SELECT 1 FROM outbox WHERE recipient_email = ?1 AND dedupe_key = ?2 UNION ALL "
-        "SELECT 1 FROM digest_members WHERE recipient_email = ?1 AND dedupe_key = ?2");
     for (const auto& r : reminders) {
-        find.reset();
-        find.bind_all(r.recipient_email, r.dedupe_key);
-        out.push_back(find.step());
+        out.push_back(enqueued.contains(r));
     }
-    find.reset();
     return out;
 }
 
@@ -105,19 +118,65 @@ std::string day_before(std::chrono::year_month_day d) {
 
 }  // namespace
 
-std::vector<bot::deviation_case> followup_cases_due(
+std::vector<bot::deviation_case> followup_cases_to_decide(
     database& db, std::chrono::sys_seconds new_created_by,
     std::chrono::year_month_day measures_due_before) {
+    auto& cases = db.cached(
+        "SELECT id, human_id, year, seq, kind, category, unit_id, state, probability, "
+        "consequence, created_at FROM cases WHERE id IN (SELECT id FROM cases WHERE state = ? "
+        "AND created_at <= ? UNION SELECT case_id FROM measures WHERE state = ? AND due_date < ?) "
+        "AND " +
+        std::string{open_in_active_unit} + " ORDER BY id");
+    const std::string open_measure{bot::to_string(bot::measure_state::open)};
+    cases.bind_all(bot::to_string(bot::case_state::ny), detail::to_unix(new_created_by),
+                   open_measure, bot::format_date(measures_due_before));
+    std::vector<bot::deviation_case> out;
+    while (cases.step()) {
+        bot::deviation_case c;
+        c.id = cases.int64(0);
+        c.human_id = cases.text(1);
+        c.year = cases.integer(2);
+        c.seq = cases.integer(3);
+        c.kind = detail::parse_column(db, bot::parse_case_kind, cases.text(4), "cases.kind");
+        c.cat = detail::parse_column(db, bot::parse_category, cases.text(5), "cases.category");
+        c.unit_id = cases.text(6);
+        c.state = detail::parse_column(db, bot::parse_case_state, cases.text(7), "cases.state");
+        if (!cases.is_null(8) && !cases.is_null(9)) {
+            c.risk = bot::risk_assessment{cases.integer(8), cases.integer(9)};
+        }
+        c.created_at = detail::from_unix(cases.int64(10));
+        out.push_back(std::move(c));
+    }
+    cases.reset();
+    auto& measures = db.cached(
+        "SELECT number, responsible_email, due_date FROM measures WHERE case_id = ? AND state = ? "
+        "ORDER BY number");
+    for (auto& c : out) {
+        measures.reset();
+        measures.bind_all(c.id, open_measure);
+        while (measures.step()) {
+            bot::measure m;
+            m.number = measures.integer(0);
+            m.responsible_email = measures.text(1);
+            m.due_date = measures.text(2);
+            m.state = bot::measure_state::open;
+            c.measures.push_back(std::move(m));
+        }
+    }
+    measures.reset();
+    return out;
+}
+
+std::vector<bot::deviation_case> cases_with_human_ids(database& db,
+                                                      const std::set<std::string>& human_ids) {
     const detail::sql_view view{db};
-    return view.cases_where(
-        "WHERE id IN (SELECT id FROM cases WHERE state = ? AND created_at <= ? UNION "
-        "SELECT case_id FROM measures WHERE state = ? AND due_date < ?) AND " +
-            std::string{open_in_active_unit},
-        [&](statement& s) {
-            s.bind_all(bot::to_string(bot::case_state::ny), detail::to_unix(new_created_by),
-                       bot::to_string(bot::measure_state::open),
-                       bot::format_date(measures_due_before));
-        });
+    std::vector<bot::deviation_case> out;
+    for (const auto& id : human_ids) {
+        if (auto c = view.find_case(id)) {
+            out.push_back(std::move(*c));
+        }
+    }
+    return out;
 }
 
 std::vector<bot::deviation_case> new_cases_created_after(database& db,
@@ -150,57 +209,105 @@ std::optional<bot::deviation_case> first_measure_due_from(database& db,
     return next_measure_round(db, day_before(from), "9999-12-31", "m.responsible_email <> ''");
 }
 
-std::vector<bot::deviation_case> agenda_cases_in(database& db,
-                                                 const std::vector<std::string>& unit_ids,
-                                                 std::chrono::year_month_day late_before) {
+namespace {
+
+// A count and the first ids by (year, seq, measure number), as rows stream in any order.
+class tally {
+  public:
+    void add(std::tuple<std::int64_t, std::int64_t, std::int64_t> order, std::string id) {
+        ++count_;
+        if (first_.size() == bot::agenda_top_items && !(order < first_.back().first)) {
+            return;
+        }
+        const auto at =
+            std::upper_bound(first_.begin(), first_.end(), order,
+                             [](const auto& o, const auto& entry) { return o < entry.first; });
+        first_.insert(at, {order, std::move(id)});
+        if (first_.size() > bot::agenda_top_items) {
+            first_.pop_back();
+        }
+    }
+    bot::agenda_count done() && {
+        bot::agenda_count out{{}, count_, {}};
+        for (auto& [order, id] : first_) {
+            out.top_ids.push_back(std::move(id));
+        }
+        return out;
+    }
+
+  private:
+    std::size_t count_ = 0;
+    std::vector<std::pair<std::tuple<std::int64_t, std::int64_t, std::int64_t>, std::string>>
+        first_;
+};
+
+}  // namespace
+
+std::vector<bot::agenda_count> agenda_counts_in(database& db,
+                                                const std::vector<std::string>& unit_ids,
+                                                const bot::bot_settings& rules,
+                                                std::optional<std::chrono::sys_seconds> since,
+                                                std::chrono::year_month_day late_before) {
     auto& cases = db.cached(
-        "SELECT id, human_id, year, seq, state, category, kind, probability, consequence, "
-        "created_at FROM cases WHERE unit_id = ? AND state <> ?");
+        "SELECT year, seq, human_id, state, category, probability, consequence, created_at "
+        "FROM cases WHERE unit_id = ? AND state <> ?");
     auto& late = db.cached(
-        "SELECT m.case_id, m.number, m.due_date FROM measures m JOIN cases c ON c.id = m.case_id "
-        "WHERE m.state = ? AND m.due_date < ? AND m.due_date <> '' AND c.unit_id = ? "
-        "AND c.state <> ?");
+        "SELECT c.year, c.seq, c.human_id, m.number FROM measures m JOIN cases c ON "
+        "c.id = m.case_id WHERE m.state = ? AND m.due_date < ? AND m.due_date <> '' AND "
+        "c.unit_id = ? AND c.state <> ?");
     const std::string closed{bot::to_string(bot::case_state::lukket)};
+    const std::string fresh_state{bot::to_string(bot::case_state::ny)};
     const std::string before = bot::format_date(late_before);
-    std::vector<bot::deviation_case> out;
+    enum { fresh, red, yellow, green, unassessed, serious, late_measures };
+    std::array<tally, 7> t;
+    bot::deviation_case probe;  // what is_serious reads: category and risk
     for (const auto& unit_id : unit_ids) {
-        std::map<std::int64_t, std::size_t> index_of;
         cases.reset();
         cases.bind_all(unit_id, closed);
         while (cases.step()) {
-            bot::deviation_case c;
-            c.id = cases.int64(0);
-            c.human_id = cases.text(1);
-            c.year = cases.integer(2);
-            c.seq = cases.integer(3);
-            c.state = detail::parse_column(db, bot::parse_case_state, cases.text(4), "cases.state");
-            c.cat = detail::parse_column(db, bot::parse_category, cases.text(5), "cases.category");
-            c.kind = detail::parse_column(db, bot::parse_case_kind, cases.text(6), "cases.kind");
-            c.unit_id = unit_id;
-            if (!cases.is_null(7) && !cases.is_null(8)) {
-                c.risk = bot::risk_assessment{cases.integer(7), cases.integer(8)};
+            const std::tuple order{cases.int64(0), cases.int64(1), std::int64_t{0}};
+            const std::string id = cases.text(2);
+            if (cases.text(3) == fresh_state) {
+                t[fresh].add(order, id);
             }
-            c.created_at = detail::from_unix(cases.int64(9));
-            index_of.emplace(c.id, out.size());
-            out.push_back(std::move(c));
+            probe.cat =
+                detail::parse_column(db, bot::parse_category, cases.text(4), "cases.category");
+            probe.risk.reset();
+            if (!cases.is_null(5) && !cases.is_null(6)) {
+                probe.risk = bot::risk_assessment{cases.integer(5), cases.integer(6)};
+                switch (bot::level_of(*probe.risk, rules.risk)) {
+                    case bot::risk_level::red:
+                        t[red].add(order, id);
+                        break;
+                    case bot::risk_level::yellow:
+                        t[yellow].add(order, id);
+                        break;
+                    case bot::risk_level::green:
+                        t[green].add(order, id);
+                        break;
+                }
+            } else {
+                t[unassessed].add(order, id);
+            }
+            if (bot::is_serious(probe, rules.serious) &&
+                (!since || detail::from_unix(cases.int64(7)) >= *since)) {
+                t[serious].add(order, id);
+            }
         }
         late.reset();
         late.bind_all(bot::to_string(bot::measure_state::open), before, unit_id, closed);
         while (late.step()) {
-            const auto found = index_of.find(late.int64(0));
-            if (found == index_of.end()) {
-                continue;
-            }
-            bot::measure m;
-            m.number = late.integer(1);
-            m.due_date = late.text(2);
-            m.state = bot::measure_state::open;
-            out[found->second].measures.push_back(std::move(m));
+            t[late_measures].add({late.int64(0), late.int64(1), late.int64(3)},
+                                 late.text(2) + " tiltak " + std::to_string(late.integer(3)));
         }
     }
     cases.reset();
     late.reset();
-    return out;
+    bot::agenda_tallies out;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        out[i] = std::move(t[i]).done();
+    }
+    return bot::labelled_agenda_counts(std::move(out), since.has_value(), {});
 }
 
 namespace detail {

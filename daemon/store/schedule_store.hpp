@@ -11,7 +11,9 @@
 
 #include "bot/domain/model.hpp"
 #include "bot/domain/procedure.hpp"
+#include "bot/schedule/agenda.hpp"
 #include "bot/schedule/reminder.hpp"
+#include "bot/settings.hpp"
 #include "daemon/store/store.hpp"
 
 namespace kv::daemon {
@@ -19,6 +21,18 @@ namespace kv::daemon {
 // For each reminder, whether a row with its recipient and dedupe key is already in the outbox
 // (pending, delivered, failed or cancelled), or an enqueued digest carried it. Throws store_error.
 std::vector<bool> already_enqueued(store& s, const std::vector<bot::due_reminder>& reminders);
+
+// The same question for one reminder at a time, as a source decides it: one index seek each on
+// the outbox's (recipient, key) and the digests' carried keys. Reads through `s`, which must
+// outlive it; the store must not be written in between. Throws store_error.
+class enqueued_keys {
+  public:
+    explicit enqueued_keys(store& s);
+    bool contains(const bot::due_reminder& r) const;
+
+  private:
+    statement& find_;
+};
 
 // Enqueues the reminders through store::apply, one transaction per delivery instant, each row
 // not to be delivered before its deliver_at. Rows whose dedupe key the recipient already has
@@ -37,11 +51,18 @@ std::set<std::string> load_daily_digest_people(database& db);
 
 // Open cases in active units that the deviation follow-up may have a step due for: those still
 // new and created at or before `new_created_by`, and those with an open measure due before
-// `measures_due_before`. With all their measures, ordered by id; two index ranges, however many
-// cases are open. Throws store_error.
-std::vector<bot::deviation_case> followup_cases_due(
+// `measures_due_before`; ordered by id; two index ranges, however many cases are open. Only what
+// deciding reads (bot/schedule/deviation_followup.hpp): id, number, kind, category, unit, state,
+// risk and filing time, and the open measures' numbers, responsible people and due dates; no
+// texts. Throws store_error.
+std::vector<bot::deviation_case> followup_cases_to_decide(
     database& db, std::chrono::sys_seconds new_created_by,
     std::chrono::year_month_day measures_due_before);
+
+// The cases with these human ids (AV-2027-0001), whole, with all their measures, in the order
+// given; ids not found are left out. One index seek each. Throws store_error.
+std::vector<bot::deviation_case> cases_with_human_ids(database& db,
+                                                      const std::set<std::string>& human_ids);
 
 // Open cases in active units still new and created after `after`, with their measures, ordered
 // by id. Throws store_error.
@@ -61,13 +82,15 @@ std::vector<bot::deviation_case> measure_rounds_due(database& db, std::chrono::y
 std::optional<bot::deviation_case> first_measure_due_from(database& db,
                                                           std::chrono::year_month_day from);
 
-// The open cases of the units `unit_ids` as a meeting's agenda counts them (bot/schedule/
-// agenda.hpp): id, number, state, category, kind, unit, risk and filing time, each holding only
-// its open measures due before `late_before`. The texts an agenda does not show are not read.
-// One index range per unit for the cases and one for their late measures. Throws store_error.
-std::vector<bot::deviation_case> agenda_cases_in(database& db,
-                                                 const std::vector<std::string>& unit_ids,
-                                                 std::chrono::year_month_day late_before);
+// The counts a meeting's agenda shows for the open cases of the units `unit_ids`, as
+// bot::agenda_counts gives them over their cases (without `more`): one pass over the
+// cases' risk columns and one over their late measures, counted as they stream, no case loaded.
+// `since`: the previous meeting's start. Throws store_error.
+std::vector<bot::agenda_count> agenda_counts_in(database& db,
+                                                const std::vector<std::string>& unit_ids,
+                                                const bot::bot_settings& rules,
+                                                std::optional<std::chrono::sys_seconds> since,
+                                                std::chrono::year_month_day late_before);
 
 namespace detail {
 // Records the daily-digest choice of a decision's sender (`actor`), inside the caller's

@@ -19,17 +19,29 @@ namespace kv::bench {
 std::optional<std::chrono::sys_seconds> raw_next_due(daemon::database& db,
                                                      std::chrono::sys_seconds now);
 
-// The items with a reminder due at `now`, each row read in full (every column the reminder is
-// built from), counted by kind.
+// Where the working-day steps stand at `now`, worked out by the benchmark from the calendar.
+struct raw_cutoffs {
+    std::chrono::sys_seconds new_case_reminded;     // a new case filed by then has its remind-1 due
+    std::chrono::sys_seconds new_case_escalated;    // ... and its escalate-1
+    std::chrono::year_month_day measure_escalated;  // an open measure due by then: escalate-1 due
+};
+
+// The items with a reminder due at `now` that is not in the outbox yet (anti-joined on the
+// outbox's recipient and dedupe key, and on digests' carried keys, as the scheduler excludes
+// them), and how many such reminders. Each candidate row is read with the columns deciding
+// needs, and each due step's key is built in SQL: the revision owner's latest step, the owner's
+// and the superior's escalations; a new case's reminder to the unit's leader and deputy and its
+// escalation to the leader above; an overdue measure's reminder to the responsible person and
+// its escalation to the unit's leader. Default reminder settings, no serious new cases.
 struct raw_due_rows {
-    std::int64_t procedures = 0;  // within 30 days of their review date, or past it
-    std::int64_t cases = 0;       // still new when the leader's reminder falls due
-    std::int64_t measures = 0;    // open and past their due date
+    std::int64_t procedures = 0;
+    std::int64_t cases = 0;
+    std::int64_t measures = 0;
+    std::int64_t reminders = 0;
 
     std::int64_t total() const { return procedures + cases + measures; }
 };
-// `new_case_cutoff`: a new case created at or before it has its first reminder due at `now`.
-raw_due_rows raw_due_at(daemon::database& db, std::chrono::sys_seconds now,
-                        std::chrono::sys_seconds new_case_cutoff);
+raw_due_rows raw_fresh_due_at(daemon::database& db, std::chrono::sys_seconds now,
+                              const raw_cutoffs& cutoffs);
 
 }  // namespace kv::bench

@@ -1,0 +1,156 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "daemon/app/app.hpp"
+#include "daemon/schedule/scheduler.hpp"
+#include "daemon/store/message_json.hpp"
+#include "daemon/store/procedure_store.hpp"
+#include "daemon/store/schedule_store.hpp"
+#include "tests/bench/schedule/fill_store.hpp"
+#include "tests/daemon/config/temp_dir.hpp"
+
+namespace {
+
+using namespace kv;
+using namespace std::chrono;
+
+const sys_seconds fill_now = sys_days{2027y / March / 10} + hours{11};
+
+// The benchmark's store, small, with the demo configuration's scheduler (annual wheel included).
+struct outbox_rig {
+    daemon::testing::temp_dir dir;
+    daemon::loaded_config loaded;
+    std::unique_ptr<daemon::store> db;
+    std::unique_ptr<daemon::scheduler> sched;
+
+    outbox_rig() {
+        std::ostringstream err;
+        auto config = daemon::load_config(KV_SOURCE_DIR "/config/kvalitetsvakt.toml", err);
+        REQUIRE(config);
+        loaded = std::move(*config);
+        daemon::store_options so;
+        so.path = dir.path() / "kv.db";
+        so.synchronous_full = false;
+        db = std::make_unique<daemon::store>(so);
+        db->sync_organisation(loaded.org, fill_now);
+        bench::fill_store(*db, loaded.org, 600, fill_now);
+        auto cfg = daemon::load_schedule_config(loaded.cfg, loaded.org, err);
+        REQUIRE(cfg);
+        sched = std::make_unique<daemon::scheduler>(std::move(*cfg));
+    }
+
+    std::int64_t outbox_rows() { return db->db().query_int("SELECT count(*) FROM outbox"); }
+};
+
+std::vector<std::string> keys_of(const std::vector<bot::due_reminder>& due) {
+    std::vector<std::string> out;
+    for (const auto& r : due) {
+        out.push_back(r.recipient_email + " " + r.dedupe_key);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a reminder already in the outbox is not offered again; the others are, with bodies",
+          "[schedule]") {
+    outbox_rig t;
+    const auto decided = t.sched->due_at(*t.db, fill_now);
+    REQUIRE(decided.size() > 10);
+    for (const auto& r : decided) {
+        CHECK(r.body.title.empty());  // deciding builds no message
+        CHECK_FALSE(r.title.empty());
+    }
+
+    const auto first = t.sched->run_once(*t.db, fill_now, false);
+    CHECK(keys_of(first) == keys_of(decided));
+    for (const auto& r : first) {
+        CHECK_FALSE(r.body.title.empty());
+    }
+    CHECK(t.outbox_rows() == static_cast<std::int64_t>(first.size()));
+
+    // A restart computes the same decisions; nothing is offered or enqueued twice.
+    CHECK(t.sched->run_once(*t.db, fill_now, true).empty());
+    CHECK(t.sched->run_once(*t.db, fill_now, false).empty());
+    CHECK(t.outbox_rows() == static_cast<std::int64_t>(first.size()));
+
+    // One row lost from the outbox (never enqueued) is offered again, alone, with its body.
+    const auto& lost = first[first.size() / 2];
+    t.db->db().exec("DELETE FROM outbox WHERE dedupe_key = '" + lost.dedupe_key + "'");
+    const auto again = t.sched->run_once(*t.db, fill_now, true);
+    REQUIRE(again.size() == 1);
+    CHECK(again[0].dedupe_key == lost.dedupe_key);
+    CHECK(again[0].recipient_email == lost.recipient_email);
+    CHECK(again[0].body.title == lost.body.title);
+    CHECK(again[0].body.facts.size() == lost.body.facts.size());
+}
+
+TEST_CASE("a cancelled or delivered reminder is not offered again", "[schedule]") {
+    outbox_rig t;
+    const auto first = t.sched->run_once(*t.db, fill_now, false);
+    REQUIRE(first.size() > 2);
+    t.db->db().exec("UPDATE outbox SET state = 'cancelled' WHERE dedupe_key = '" +
+                    first.front().dedupe_key + "'");
+    t.db->db().exec("UPDATE outbox SET state = 'delivered' WHERE dedupe_key = '" +
+                    first.back().dedupe_key + "'");
+    CHECK(t.sched->run_once(*t.db, fill_now, true).empty());
+    // A day later only what fell due since is new, never one of the first run's.
+    const auto later = t.sched->run_once(*t.db, fill_now + days{1}, true);
+    const auto first_keys = keys_of(first);
+    for (const auto& key : keys_of(later)) {
+        CHECK_FALSE(std::binary_search(first_keys.begin(), first_keys.end(), key));
+    }
+    const auto decided_later = t.sched->due_at(*t.db, fill_now + days{1});
+    CHECK(decided_later.size() > later.size());
+}
+
+TEST_CASE(
+    "the messages the scheduler builds for what it offers are those of the rules over the "
+    "whole store",
+    "[schedule]") {
+    outbox_rig t;
+    const auto& cfg = t.sched->config();
+    std::map<std::string, std::string> expected;  // recipient and key -> message JSON
+    t.db->with_read([&](const bot::directory& people, const bot::repository& repo) {
+        bot::procedure_review_snapshot reviews;
+        reviews.procedures = daemon::load_procedures(t.db->db());
+        reviews.awaiting_approval = daemon::procedures_awaiting_approval(t.db->db());
+        reviews.org = &people;
+        std::vector<std::string> unit_ids;
+        for (const auto& u : people.all_units()) {
+            unit_ids.push_back(u.id);
+        }
+        bot::deviation_followup_snapshot followup;
+        followup.open_cases = repo.open_cases_in(unit_ids);
+        followup.rules = cfg.rules;
+        followup.org = &people;
+        auto due = bot::procedure_review_reminders(reviews, fill_now, cfg.calendar, cfg.reviews);
+        for (auto& r :
+             bot::deviation_followup_reminders(followup, fill_now, cfg.calendar, cfg.followup)) {
+            due.push_back(std::move(r));
+        }
+        for (const auto& r : due) {
+            expected[r.recipient_email + " " + r.dedupe_key] = daemon::message_to_json(r.body);
+        }
+    });
+    REQUIRE(expected.size() > 10);
+    std::size_t compared = 0;
+    for (const auto& r : t.sched->run_once(*t.db, fill_now, true)) {
+        if (r.kind == bot::reminder_kind::wheel) {
+            continue;
+        }
+        const auto found = expected.find(r.recipient_email + " " + r.dedupe_key);
+        REQUIRE(found != expected.end());
+        CHECK(daemon::message_to_json(r.body) == found->second);
+        ++compared;
+    }
+    CHECK(compared == expected.size());
+}
