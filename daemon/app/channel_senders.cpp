@@ -34,9 +34,9 @@ std::vector<std::unique_ptr<channel_sender>> make_channel_senders(const settings
     auto invitations = make_invitation_writer(cfg);
     decltype(email_sender_options::calendar_invitation) invitation;
     if (invitations) {
-        invitation = [invitations](const bot::message& m, const email::mailbox& to,
+        invitation = [invitations](database& db, const bot::message& m, const email::mailbox& to,
                                    const email::mailbox& from) {
-            return invitations(m, {to.name, to.address}, {from.name, from.address});
+            return invitations(db, m, {to.name, to.address}, {from.name, from.address});
         };
     }
     senders.push_back(make_email_sender(cfg, std::move(invitation)));

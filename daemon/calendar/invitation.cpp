@@ -11,7 +11,8 @@ namespace kv::daemon {
 
 std::string meeting_invitations::for_message(const bot::message& m, const calendar_person& to,
                                              const calendar_person& bot,
-                                             std::chrono::sys_seconds stamp) const {
+                                             std::chrono::sys_seconds stamp,
+                                             const sequence_source& sequences) const {
     const auto subject = parse_wheel_subject(m.subject_key);
     if (!subject) {
         return {};
@@ -29,11 +30,11 @@ std::string meeting_invitations::for_message(const bot::message& m, const calend
         e.organizer = bot;
     }
     e.attendees = {to};
-    if (sequences_) {
+    if (sequences) {
         // What a changed occurrence changes: its time, its duration and its title.
         const std::string version =
             oslo_ical_time(e.start) + "/" + oslo_ical_time(e.end) + "/" + e.summary;
-        e.sequence = sequences_(e.uid, to.email, version);
+        e.sequence = sequences(e.uid, to.email, version);
     }
     calendar_document doc;
     doc.method = calendar_method::request;
@@ -55,19 +56,16 @@ invitation_writer make_invitation_writer(const settings& cfg) {
     if (!sc) {
         return {};
     }
-    auto sent = std::make_shared<invitation_sequences>(
-        store_options{cfg.store.database, cfg.store.synchronous_full, cfg.store.busy_timeout_ms});
-    auto invitations = std::make_shared<const meeting_invitations>(
-        std::move(*sc),
-        [sent](const std::string& uid, const std::string& recipient, const std::string& version) {
-            const auto now =
-                std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-            return sent->next(uid, recipient, version, now);
-        });
-    return [invitations](const bot::message& m, const calendar_person& to,
+    auto invitations = std::make_shared<const meeting_invitations>(std::move(*sc));
+    return [invitations](database& db, const bot::message& m, const calendar_person& to,
                          const calendar_person& from) {
         const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-        return invitations->for_message(m, to, from, now);
+        const sequence_source sequences = [&db, now](const std::string& uid,
+                                                     const std::string& recipient,
+                                                     const std::string& version) {
+            return next_invitation_sequence(db, uid, recipient, version, now);
+        };
+        return invitations->for_message(m, to, from, now, sequences);
     };
 }
 

@@ -356,7 +356,8 @@ email::outgoing_mail email_sender::mail_for(const outbox_item& item, const std::
     mail.kind = kind_of(item);
     mail.body = item.body;
     if (options_.calendar_invitation) {
-        mail.calendar_invitation = options_.calendar_invitation(item.body, mail.to, mail.from);
+        mail.calendar_invitation =
+            options_.calendar_invitation(db_.db(), item.body, mail.to, mail.from);
     }
     mail.link_valid_days = static_cast<int>(options_.link_lifetime.count());
 

@@ -42,8 +42,9 @@ struct email_sender_options {
     bool teams_delivers = false;
     std::function<std::chrono::sys_seconds()> clock;  // empty: the system clock
     // The meeting invitation (iCalendar, METHOD:REQUEST) a message carries to `to` from `from`,
-    // or "" for none; empty: no invitations. Called on the delivery thread.
-    std::function<std::string(const bot::message&, const email::mailbox& to,
+    // or "" for none; empty: no invitations. Called on the delivery thread, inside the batch's
+    // record transaction on `db`, where it may record what it sent.
+    std::function<std::string(database& db, const bot::message&, const email::mailbox& to,
                               const email::mailbox& from)>
         calendar_invitation;
 };

@@ -4,21 +4,10 @@
 
 namespace kv::daemon {
 
-invitation_sequences::invitation_sequences(store_options opts) : opts_(std::move(opts)) {}
-
-invitation_sequences::~invitation_sequences() = default;
-
-int invitation_sequences::next(const std::string& uid, const std::string& recipient,
-                               const std::string& version, std::chrono::sys_seconds now) {
-    const std::lock_guard lock{mutex_};
-    if (!db_) {
-        db_ = std::make_unique<store>(opts_);
-    }
-    database& db = db_->db();
-    transaction tx{db, transaction_mode::immediate};
+int next_invitation_sequence(database& db, const std::string& uid, const std::string& recipient,
+                             const std::string& version, std::chrono::sys_seconds now) {
     auto& last = db.cached(
         "SELECT sequence, version FROM invitations_sent WHERE uid = ? AND recipient_email = ?");
-    last.reset();
     last.bind_all(uid, recipient);
     std::int64_t sequence = 0;
     if (last.step()) {
@@ -29,12 +18,10 @@ int invitation_sequences::next(const std::string& uid, const std::string& recipi
         "INSERT INTO invitations_sent (uid, recipient_email, version, sequence, sent_at) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (uid, recipient_email) DO UPDATE SET "
         "version = excluded.version, sequence = excluded.sequence, sent_at = excluded.sent_at");
-    record.reset();
     record
         .bind_all(uid, recipient, version, sequence,
                   static_cast<std::int64_t>(now.time_since_epoch().count()))
         .run();
-    tx.commit();
     return static_cast<int>(sequence);
 }
 
