@@ -374,6 +374,23 @@ void read_reminders(table_reader& r, reminder_settings& s) {
     }
 }
 
+// The two deviation follow-up numbers of one [reminders.kinds.*] or [reminders.levels.*] table,
+// each defaulting to that of [reminders].
+bot::followup_days followup_days_in(const toml::table& table, const std::string& path,
+                                    detail::error_list& errors,
+                                    const bot::deviation_followup_settings& s) {
+    table_reader t(table, path, errors);
+    bot::followup_days days{s.receive_within_working_days, s.escalate_after_working_days};
+    if (auto v = t.get_integer("deviation_receive_within_working_days", 0, 30)) {
+        days.receive_within_working_days = static_cast<int>(*v);
+    }
+    if (auto v = t.get_integer("deviation_escalate_after_working_days", 0, 30)) {
+        days.escalate_after_working_days = static_cast<int>(*v);
+    }
+    t.report_unknown_keys();
+    return days;
+}
+
 // [reminders.kinds.<kind>]: deviation_receive_within_working_days and
 // deviation_escalate_after_working_days (0..30, default: those of [reminders]) for one case kind.
 void read_reminder_kinds(const toml::table& reminders, detail::error_list& errors,
@@ -395,16 +412,7 @@ void read_reminder_kinds(const toml::table& reminders, detail::error_list& error
             kr.error(name.str(), "must be a table");
             continue;
         }
-        table_reader t(*node.as_table(), kr.path(name.str()), errors);
-        bot::followup_days days{s.receive_within_working_days, s.escalate_after_working_days};
-        if (auto v = t.get_integer("deviation_receive_within_working_days", 0, 30)) {
-            days.receive_within_working_days = static_cast<int>(*v);
-        }
-        if (auto v = t.get_integer("deviation_escalate_after_working_days", 0, 30)) {
-            days.escalate_after_working_days = static_cast<int>(*v);
-        }
-        t.report_unknown_keys();
-        s.by_kind[*kind] = days;
+        s.by_kind[*kind] = followup_days_in(*node.as_table(), kr.path(name.str()), errors, s);
     }
 }
 
@@ -435,16 +443,7 @@ void read_reminder_levels(const toml::table& reminders, detail::error_list& erro
             lr.error(name.str(), "must be a table");
             continue;
         }
-        table_reader t(*node.as_table(), lr.path(name.str()), errors);
-        bot::followup_days days{s.receive_within_working_days, s.escalate_after_working_days};
-        if (auto v = t.get_integer("deviation_receive_within_working_days", 0, 30)) {
-            days.receive_within_working_days = static_cast<int>(*v);
-        }
-        if (auto v = t.get_integer("deviation_escalate_after_working_days", 0, 30)) {
-            days.escalate_after_working_days = static_cast<int>(*v);
-        }
-        t.report_unknown_keys();
-        s.by_level[*level] = days;
+        s.by_level[*level] = followup_days_in(*node.as_table(), lr.path(name.str()), errors, s);
     }
 }
 
