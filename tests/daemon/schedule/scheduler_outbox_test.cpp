@@ -13,34 +13,21 @@
 #include "daemon/store/message_json.hpp"
 #include "daemon/store/procedure_store.hpp"
 #include "daemon/store/schedule_store.hpp"
-#include "tests/bench/schedule/fill_store.hpp"
-#include "tests/daemon/config/temp_dir.hpp"
+#include "tests/daemon/schedule/demo_store.hpp"
 
 namespace {
 
 using namespace kv;
 using namespace std::chrono;
 
-const sys_seconds fill_now = sys_days{2027y / March / 10} + hours{11};
+using daemon::testing::fill_now;
 
 // The benchmark's store, small, with the demo configuration's scheduler (annual wheel included).
-struct outbox_rig {
-    daemon::testing::temp_dir dir;
-    daemon::loaded_config loaded;
-    std::unique_ptr<daemon::store> db;
+struct outbox_rig : daemon::testing::demo_store {
     std::unique_ptr<daemon::scheduler> sched;
 
-    outbox_rig() {
+    outbox_rig() : demo_store(600) {
         std::ostringstream err;
-        auto config = daemon::load_config(KV_SOURCE_DIR "/config/kvalitetsvakt.toml", err);
-        REQUIRE(config);
-        loaded = std::move(*config);
-        daemon::store_options so;
-        so.path = dir.path() / "kv.db";
-        so.synchronous_full = false;
-        db = std::make_unique<daemon::store>(so);
-        db->sync_organisation(loaded.org, fill_now);
-        bench::fill_store(*db, loaded.org, 600, fill_now);
         auto cfg = daemon::load_schedule_config(loaded.cfg, loaded.org, err);
         REQUIRE(cfg);
         sched = std::make_unique<daemon::scheduler>(std::move(*cfg));

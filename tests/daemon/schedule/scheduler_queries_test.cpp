@@ -16,35 +16,20 @@
 #include "daemon/schedule/scheduler.hpp"
 #include "daemon/store/procedure_store.hpp"
 #include "daemon/store/schedule_store.hpp"
-#include "tests/bench/schedule/fill_store.hpp"
-#include "tests/daemon/config/temp_dir.hpp"
+#include "tests/daemon/schedule/demo_store.hpp"
 
 namespace {
 
 using namespace kv;
 using namespace std::chrono;
 
-const sys_seconds fill_now = sys_days{2027y / March / 10} + hours{11};
+using daemon::testing::fill_now;
 
 // The store the benchmark fills, smaller, plus what it lacks: procedures waiting for an
 // approval, a retired one, fresh new cases (one a serious event), a closed case and a done
 // measure past their due dates.
-struct filled_store {
-    daemon::testing::temp_dir dir;
-    daemon::loaded_config loaded;
-    std::unique_ptr<daemon::store> db;
-
-    filled_store() {
-        std::ostringstream err;
-        auto config = daemon::load_config(KV_SOURCE_DIR "/config/kvalitetsvakt.toml", err);
-        REQUIRE(config);
-        loaded = std::move(*config);
-        daemon::store_options so;
-        so.path = dir.path() / "kv.db";
-        so.synchronous_full = false;
-        db = std::make_unique<daemon::store>(so);
-        db->sync_organisation(loaded.org, fill_now);
-        bench::fill_store(*db, loaded.org, 1500, fill_now);
+struct filled_store : daemon::testing::demo_store {
+    filled_store() : demo_store(1500) {
         const auto at = [](sys_seconds t) { return std::to_string(t.time_since_epoch().count()); };
         db->db().exec(
             "INSERT INTO approvals (kind, subject, title, requested_by, approver_email, "
