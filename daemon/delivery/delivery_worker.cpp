@@ -4,7 +4,6 @@
 #include <exception>
 #include <future>
 #include <optional>
-#include <set>
 #include <string>
 #include <utility>
 
@@ -165,18 +164,12 @@ bool delivery_worker::deliver_in_turn(store& db, channel_sender& sender, deliver
 
 std::vector<outbox_item> delivery_worker::due_besides(store& db, bot::channel ch,
                                                       const std::vector<outbox_item>& in_flight) {
-    // The rows on the wire are still pending, so they are due too: fetch as many more.
-    auto rows =
-        db.due_outbox(now(), ch, std::nullopt, batch_size + static_cast<int>(in_flight.size()));
-    std::set<std::int64_t> flying;
+    std::vector<std::int64_t> flying;
+    flying.reserve(in_flight.size());
     for (const auto& item : in_flight) {
-        flying.insert(item.id);
+        flying.push_back(item.id);
     }
-    std::erase_if(rows, [&](const outbox_item& item) { return flying.count(item.id) != 0; });
-    if (rows.size() > static_cast<std::size_t>(batch_size)) {
-        rows.erase(rows.begin() + batch_size, rows.end());
-    }
-    return rows;
+    return db.due_outbox_besides(now(), ch, flying, batch_size);
 }
 
 bool delivery_worker::deliver_overlapped(store& db, channel_sender& sender, delivery_pass& counts) {

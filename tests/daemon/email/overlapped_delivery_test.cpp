@@ -221,3 +221,21 @@ TEST_CASE("stopping the worker mid-run marks every mail that went out and leaves
     CHECK(w.count("SELECT count(*) FROM outbox WHERE state = 'pending'") ==
           600 - static_cast<std::int64_t>(sent));
 }
+
+TEST_CASE("the next batch's fetch leaves out the rows on the wire, in outbox order",
+          "[email][delivery]") {
+    overlap_world w;
+    w.enqueue(5, to_per);
+    const auto at = t0 + std::chrono::seconds{5};
+    const auto all = w.db.due_outbox(at, kv::bot::channel::email, std::nullopt, 10);
+    REQUIRE(all.size() == 5);
+    const auto rest =
+        w.db.due_outbox_besides(at, kv::bot::channel::email, {all[0].id, all[2].id}, 10);
+    REQUIRE(rest.size() == 3);
+    CHECK(rest[0].id == all[1].id);
+    CHECK(rest[1].id == all[3].id);
+    CHECK(rest[2].id == all[4].id);
+    CHECK(rest[0].body.subject_key == all[1].body.subject_key);
+    CHECK(w.db.due_outbox_besides(at, kv::bot::channel::email, {}, 2).size() == 2);
+    CHECK(w.db.due_outbox_besides(at, kv::bot::channel::teams, {}, 10).empty());
+}
