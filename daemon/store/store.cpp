@@ -497,7 +497,10 @@ std::vector<outbox_item> store::due_outbox_besides(std::chrono::sys_seconds now,
                                                    int limit) {
     std::string ids = "[";
     for (const auto id : leave_out) {
-        ids += (ids.size() > 1 ? "," : "") + std::to_string(id);
+        if (ids.size() > 1) {
+            ids += ',';
+        }
+        ids += std::to_string(id);
     }
     ids += "]";
     statement s{db_, std::string{outbox_columns} +
