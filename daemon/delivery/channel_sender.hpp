@@ -5,6 +5,7 @@
 #include <chrono>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,12 @@ struct delivery_outcome {
     std::optional<bot::channel> fallback_to = std::nullopt;
 };
 
+// What a sender has made of a batch before sending it (e.g. email's recorded threads and
+// links); only the sender that made it reads it.
+struct prepared_batch {
+    virtual ~prepared_batch() = default;
+};
+
 // One channel's delivery. deliver() runs on the delivery thread and may block on the network
 // for a bounded time (a few seconds); it never throws: every failure is an outcome.
 class channel_sender {
@@ -62,6 +69,25 @@ class channel_sender {
             }
         }
         return out;
+    }
+
+    // Whether prepare_batch() and send_prepared() may overlap: the worker then prepares the
+    // next batch (and records the last one's outcomes) while this one is on the wire, with
+    // send_prepared() on another thread. Only for a sender whose send_prepared() touches no
+    // store connection that prepare_batch() uses.
+    virtual bool overlaps_store_work() const { return false; }
+
+    // deliver_batch() in two steps: the store work a batch needs before its first row is sent,
+    // then the sending. prepare_batch() runs on the worker's thread; send_prepared() gets what
+    // it returned and the same rows, and gives the outcomes as deliver_batch() does. Neither
+    // throws.
+    virtual std::unique_ptr<prepared_batch> prepare_batch(const std::vector<outbox_item>&) {
+        return nullptr;
+    }
+    virtual std::vector<delivery_outcome> send_prepared(
+        const std::vector<outbox_item>& items, std::unique_ptr<prepared_batch>,
+        const std::function<bool()>& stop_requested) {
+        return deliver_batch(items, stop_requested);
     }
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <future>
 #include <optional>
 #include <string>
 #include <utility>
@@ -97,51 +98,110 @@ delivery_pass delivery_worker::run_once() {
 
 delivery_pass delivery_worker::pass(store& db) {
     delivery_pass counts;
-    // Rows sent in a batch are marked delivered together after it, in one transaction: one fsync
-    // per batch instead of one per message. A crash before the mark sends them again (at least
-    // once, with the same Message-ID), so nothing is lost.
-    std::vector<std::pair<std::int64_t, std::chrono::sys_seconds>> sent;
-    const auto mark_sent = [&] {
-        if (sent.empty()) {
-            return;
-        }
-        transaction tx{db.db(), transaction_mode::immediate};
-        for (const auto& [id, at] : sent) {
-            db.mark_delivered(id, at);
-        }
-        tx.commit();
-        sent.clear();
-    };
     for (auto& [ch, sender] : senders_) {
-        // Rows handed to the fallback in this pass are due at once: take them in the same pass
+        // Rows handed to the fallback in this pass are due at once: taken in the same pass
         // when the fallback comes later in the map, else in the next.
-        for (;;) {
-            const auto rows = db.due_outbox(now(), ch, std::nullopt, batch_size);
-            std::vector<delivery_outcome> outcomes;
-            try {
-                outcomes = sender->deliver_batch(rows, [this] {
-                    const std::lock_guard lock{mutex_};
-                    return stopping_;
-                });
-            } catch (const std::exception& e) {
-                // Against the sender's contract; which rows went out is unknown, so every row
-                // is tried again (with the same Message-ID, at least once).
-                outcomes.assign(rows.size(), {delivery_outcome::status::retry_later, std::nullopt,
-                                              std::string{"sender failed: "} + e.what()});
-            }
-            for (std::size_t i = 0; i < outcomes.size() && i < rows.size(); ++i) {
-                settle(db, rows[i], outcomes[i], counts, sent);
-            }
-            mark_sent();
-            if (outcomes.size() < rows.size()) {
-                return counts;  // stopping: the rows not taken stay in the outbox
-            }
-            if (static_cast<int>(rows.size()) < batch_size) {
-                break;
-            }
+        const bool finished = sender->overlaps_store_work()
+                                  ? deliver_overlapped(db, *sender, counts)
+                                  : deliver_in_turn(db, *sender, counts);
+        if (!finished) {
+            return counts;  // stopping: the rows not taken stay in the outbox
         }
     }
     return counts;
+}
+
+std::vector<delivery_outcome> delivery_worker::send(channel_sender& sender,
+                                                    const std::vector<outbox_item>& rows,
+                                                    std::unique_ptr<prepared_batch> prepared) {
+    try {
+        return sender.send_prepared(rows, std::move(prepared), [this] {
+            const std::lock_guard lock{mutex_};
+            return stopping_;
+        });
+    } catch (const std::exception& e) {
+        // Against the sender's contract; which rows went out is unknown, so every row is tried
+        // again (with the same Message-ID, at least once).
+        return std::vector<delivery_outcome>(rows.size(),
+                                             {delivery_outcome::status::retry_later, std::nullopt,
+                                              std::string{"sender failed: "} + e.what()});
+    }
+}
+
+void delivery_worker::settle_batch(store& db, const std::vector<outbox_item>& rows,
+                                   const std::vector<delivery_outcome>& outcomes,
+                                   delivery_pass& counts) {
+    // Rows sent in a batch are marked delivered together, in one transaction: one fsync per
+    // batch instead of one per message. A crash before the mark sends them again (at least
+    // once, with the same Message-ID), so nothing is lost.
+    std::vector<std::pair<std::int64_t, std::chrono::sys_seconds>> sent;
+    for (std::size_t i = 0; i < outcomes.size() && i < rows.size(); ++i) {
+        settle(db, rows[i], outcomes[i], counts, sent);
+    }
+    if (sent.empty()) {
+        return;
+    }
+    transaction tx{db.db(), transaction_mode::immediate};
+    for (const auto& [id, at] : sent) {
+        db.mark_delivered(id, at);
+    }
+    tx.commit();
+}
+
+bool delivery_worker::deliver_in_turn(store& db, channel_sender& sender, delivery_pass& counts) {
+    for (;;) {
+        const auto rows = db.due_outbox(now(), sender.channel(), std::nullopt, batch_size);
+        const auto outcomes = send(sender, rows, sender.prepare_batch(rows));
+        settle_batch(db, rows, outcomes, counts);
+        if (outcomes.size() < rows.size()) {
+            return false;
+        }
+        if (static_cast<int>(rows.size()) < batch_size) {
+            return true;
+        }
+    }
+}
+
+std::vector<outbox_item> delivery_worker::due_besides(store& db, bot::channel ch,
+                                                      const std::vector<outbox_item>& in_flight) {
+    std::vector<std::int64_t> flying;
+    flying.reserve(in_flight.size());
+    for (const auto& item : in_flight) {
+        flying.push_back(item.id);
+    }
+    return db.due_outbox_besides(now(), ch, flying, batch_size);
+}
+
+bool delivery_worker::deliver_overlapped(store& db, channel_sender& sender, delivery_pass& counts) {
+    // While batch N is on the wire (on its own thread), this thread settles batch N - 1 and
+    // marks what it delivered, then fetches batch N + 1 without N's rows and prepares it. The
+    // store work so waits for no SMTP round trip, and no row is in two batches at once.
+    auto rows = db.due_outbox(now(), sender.channel(), std::nullopt, batch_size);
+    auto prepared = sender.prepare_batch(rows);
+    std::vector<outbox_item> done;
+    std::vector<delivery_outcome> outcomes;
+    while (!rows.empty()) {
+        const std::vector<outbox_item> flying = std::move(rows);
+        rows.clear();
+        // The future's destructor waits for the send, also when the store work throws: the
+        // rows sent then stay pending and go again with the same Message-ID.
+        auto wire = std::async(std::launch::async, [&, batch = std::move(prepared)]() mutable {
+            return send(sender, flying, std::move(batch));
+        });
+        settle_batch(db, done, outcomes, counts);
+        if (static_cast<int>(flying.size()) == batch_size) {
+            rows = due_besides(db, sender.channel(), flying);
+            prepared = sender.prepare_batch(rows);
+        }
+        outcomes = wire.get();
+        done = flying;
+        if (outcomes.size() < done.size()) {
+            settle_batch(db, done, outcomes, counts);
+            return false;
+        }
+    }
+    settle_batch(db, done, outcomes, counts);
+    return true;
 }
 
 void delivery_worker::settle(store& db, const outbox_item& item, const delivery_outcome& outcome,

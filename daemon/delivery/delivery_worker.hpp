@@ -51,6 +51,10 @@ struct delivery_pass {
 // takes falls due (a retry, a not_before), whichever comes first; with nothing to wait for it
 // sleeps until woken. Rows committed elsewhere are found only when someone calls wake() (in
 // `serve`, the store's commits and a database_watch do).
+// Overlap: for a sender whose overlaps_store_work() (email), each batch is sent on a thread of
+// its own while the worker's thread marks the batch before it and fetches and prepares the one
+// after it; a row is never in two batches at once, so it is sent once in a run without
+// failures. The store connection stays on the worker's thread.
 // Failure: a store error in a pass is logged and the pass retried after retry_after_error; a
 // sender never throws (its contract), and if one does, the row counts as a failed attempt.
 class delivery_worker {
@@ -80,8 +84,22 @@ class delivery_worker {
 
   private:
     delivery_pass pass(store& db);
-    // Records the outcome of one row; a delivered row is added to `sent`, which the pass marks
-    // delivered after the batch.
+    // One channel's due rows, batch by batch; false when it stopped for stop().
+    bool deliver_in_turn(store& db, channel_sender& sender, delivery_pass& counts);
+    // The same with the store work of the batches before and after done while a batch is on
+    // the wire, for a sender whose overlaps_store_work().
+    bool deliver_overlapped(store& db, channel_sender& sender, delivery_pass& counts);
+    // The next batch of ch's due rows, leaving out those in `in_flight`.
+    std::vector<outbox_item> due_besides(store& db, bot::channel ch,
+                                         const std::vector<outbox_item>& in_flight);
+    std::vector<delivery_outcome> send(channel_sender& sender, const std::vector<outbox_item>& rows,
+                                       std::unique_ptr<prepared_batch> prepared);
+    // Records the outcomes of a batch's rows (a prefix of them) and marks the delivered ones in
+    // one transaction.
+    void settle_batch(store& db, const std::vector<outbox_item>& rows,
+                      const std::vector<delivery_outcome>& outcomes, delivery_pass& counts);
+    // Records the outcome of one row; a delivered row is added to `sent`, which settle_batch
+    // marks delivered.
     void settle(store& db, const outbox_item& item, const delivery_outcome& outcome,
                 delivery_pass& counts,
                 std::vector<std::pair<std::int64_t, std::chrono::sys_seconds>>& sent);

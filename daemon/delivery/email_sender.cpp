@@ -167,22 +167,53 @@ delivery_outcome email_sender::deliver(const outbox_item& item) {
     return deliver_batch({item}, [] { return false; }).at(0);
 }
 
+namespace {
+
+// A batch whose threads and links are recorded: the mails to send, and the rows answered
+// without mailing (or all rows, when the records could not be written).
+struct recorded_batch final : prepared_batch {
+    std::vector<std::optional<delivery_outcome>> decided;
+    std::vector<email::outgoing_mail> mails;
+};
+
+}  // namespace
+
 std::vector<delivery_outcome> email_sender::deliver_batch(
     const std::vector<outbox_item>& items, const std::function<bool()>& stop_requested) {
-    std::vector<std::optional<delivery_outcome>> decided(items.size());
-    std::vector<email::outgoing_mail> mails(items.size());
+    return send_prepared(items, prepare_batch(items), stop_requested);
+}
+
+std::unique_ptr<prepared_batch> email_sender::prepare_batch(const std::vector<outbox_item>& items) {
+    auto batch = std::make_unique<recorded_batch>();
+    batch->decided.resize(items.size());
+    batch->mails.resize(items.size());
+    if (items.empty()) {
+        return batch;
+    }
     try {
-        record_batch(items, decided, mails);
+        record_batch(items, batch->decided, batch->mails);
     } catch (const std::exception& e) {
         // Nothing of the batch is recorded, so nothing of it may be sent.
-        std::vector<delivery_outcome> out;
-        for (const auto& d : decided) {
-            out.push_back(
-                d.value_or(delivery_outcome{delivery_outcome::status::retry_later, std::nullopt,
-                                            std::string("email sender: ") + e.what()}));
+        for (auto& d : batch->decided) {
+            if (!d) {
+                d = delivery_outcome{delivery_outcome::status::retry_later, std::nullopt,
+                                     std::string("email sender: ") + e.what()};
+            }
         }
-        return out;
     }
+    return batch;
+}
+
+std::vector<delivery_outcome> email_sender::send_prepared(
+    const std::vector<outbox_item>& items, std::unique_ptr<prepared_batch> prepared,
+    const std::function<bool()>& stop_requested) {
+    auto* batch = dynamic_cast<recorded_batch*>(prepared.get());
+    if (batch == nullptr || batch->decided.size() != items.size()) {
+        prepared = prepare_batch(items);
+        batch = static_cast<recorded_batch*>(prepared.get());
+    }
+    const auto& decided = batch->decided;
+    const auto& mails = batch->mails;
 
     std::vector<bool> wanted(items.size());
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -421,7 +452,36 @@ class owning_email_sender final : public channel_sender {
         return inner_->deliver_batch(items, stop_requested);
     }
 
+    bool overlaps_store_work() const override { return true; }
+
+    std::unique_ptr<prepared_batch> prepare_batch(const std::vector<outbox_item>& items) override {
+        if (const auto failed = start()) {
+            auto answer = std::make_unique<not_started>();
+            answer->why = *failed;
+            return answer;
+        }
+        return inner_->prepare_batch(items);
+    }
+
+    // Reads inner_ only for a batch that prepare_batch() made with it: a concurrent
+    // prepare_batch() then finds it made and leaves it alone.
+    std::vector<delivery_outcome> send_prepared(
+        const std::vector<outbox_item>& items, std::unique_ptr<prepared_batch> prepared,
+        const std::function<bool()>& stop_requested) override {
+        if (const auto* failed = dynamic_cast<const not_started*>(prepared.get())) {
+            return std::vector<delivery_outcome>(items.size(), failed->why);
+        }
+        if (!prepared) {
+            return deliver_batch(items, stop_requested);
+        }
+        return inner_->send_prepared(items, std::move(prepared), stop_requested);
+    }
+
   private:
+    struct not_started final : prepared_batch {
+        delivery_outcome why;
+    };
+
     // Makes the store connection, transport and sender on first use; what to answer when
     // they cannot be made.
     std::optional<delivery_outcome> start() {

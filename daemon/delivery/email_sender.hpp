@@ -6,7 +6,8 @@
 //
 // A resent row is the same mail: its Message-ID, token and links are derived from the row, so
 // a retry after a transient failure never shows up as a second, different message.
-// Runs on the delivery thread with that thread's own store; not thread-safe.
+// Runs on the delivery thread with that thread's own store; not thread-safe, except that
+// send_prepared() may run on another thread than prepare_batch(), at the same time.
 
 #include <chrono>
 #include <functional>
@@ -82,6 +83,15 @@ class email_sender final : public channel_sender {
     // out over all of them at once, and stop_requested is called from their threads.
     std::vector<delivery_outcome> deliver_batch(
         const std::vector<outbox_item>& items,
+        const std::function<bool()>& stop_requested) override;
+
+    // deliver_batch() in its two steps. prepare_batch() records the threads and links (the
+    // store); send_prepared() only composes and sends, so it may run on another thread while
+    // the next batch is prepared.
+    bool overlaps_store_work() const override { return true; }
+    std::unique_ptr<prepared_batch> prepare_batch(const std::vector<outbox_item>& items) override;
+    std::vector<delivery_outcome> send_prepared(
+        const std::vector<outbox_item>& items, std::unique_ptr<prepared_batch> prepared,
         const std::function<bool()>& stop_requested) override;
 
   private:

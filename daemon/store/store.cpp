@@ -447,29 +447,19 @@ import_report store::import_people(const std::vector<bot::person>& people,
     return report;
 }
 
-std::vector<outbox_item> store::due_outbox(std::chrono::sys_seconds now,
-                                           std::optional<bot::channel> via,
-                                           std::optional<std::string> recipient, int limit) {
-    // A channel is matched with `=`, never `? IS NULL OR`, so the (state, channel, not_before)
-    // index finds its rows without walking those of channels this caller does not deliver.
-    static constexpr std::string_view columns =
-        "SELECT id, recipient_email, channel, body, urgent, dedupe_key, attempts, created_at, "
-        "not_before, conversation FROM outbox WHERE state = 'pending' AND not_before <= ?1 ";
-    static constexpr std::string_view rest =
-        "AND (?3 IS NULL OR recipient_email = ?3) ORDER BY urgent DESC, not_before, id LIMIT ?4";
-    statement s{db_, std::string{columns} + (via ? "AND channel = ?2 " : "AND ?2 IS NULL ") +
-                         std::string{rest}};
-    std::optional<std::string> via_name;
-    if (via) {
-        via_name = std::string{bot::to_string(*via)};
-    }
-    s.bind_all(to_unix(now), via_name, recipient, limit);
+namespace {
+
+constexpr std::string_view outbox_columns =
+    "SELECT id, recipient_email, channel, body, urgent, dedupe_key, attempts, created_at, "
+    "not_before, conversation FROM outbox ";
+
+std::vector<outbox_item> read_outbox_rows(database& db, statement& s) {
     std::vector<outbox_item> out;
     while (s.step()) {
         outbox_item item;
         item.id = s.int64(0);
         item.recipient_email = s.text(1);
-        item.via = detail::parse_column(db_, bot::parse_channel, s.text(2), "outbox.channel");
+        item.via = detail::parse_column(db, bot::parse_channel, s.text(2), "outbox.channel");
         item.body = message_from_json(s.text(3));
         item.urgent = s.integer(4) != 0;
         item.dedupe_key = s.text(5);
@@ -480,6 +470,45 @@ std::vector<outbox_item> store::due_outbox(std::chrono::sys_seconds now,
         out.push_back(std::move(item));
     }
     return out;
+}
+
+}  // namespace
+
+std::vector<outbox_item> store::due_outbox(std::chrono::sys_seconds now,
+                                           std::optional<bot::channel> via,
+                                           std::optional<std::string> recipient, int limit) {
+    // A channel is matched with `=`, never `? IS NULL OR`, so the (state, channel, not_before)
+    // index finds its rows without walking those of channels this caller does not deliver.
+    static constexpr std::string_view where = "WHERE state = 'pending' AND not_before <= ?1 ";
+    static constexpr std::string_view rest =
+        "AND (?3 IS NULL OR recipient_email = ?3) ORDER BY urgent DESC, not_before, id LIMIT ?4";
+    statement s{db_, std::string{outbox_columns} + std::string{where} +
+                         (via ? "AND channel = ?2 " : "AND ?2 IS NULL ") + std::string{rest}};
+    std::optional<std::string> via_name;
+    if (via) {
+        via_name = std::string{bot::to_string(*via)};
+    }
+    s.bind_all(to_unix(now), via_name, recipient, limit);
+    return read_outbox_rows(db_, s);
+}
+
+std::vector<outbox_item> store::due_outbox_besides(std::chrono::sys_seconds now, bot::channel via,
+                                                   const std::vector<std::int64_t>& leave_out,
+                                                   int limit) {
+    std::string ids = "[";
+    for (const auto id : leave_out) {
+        if (ids.size() > 1) {
+            ids += ',';
+        }
+        ids += std::to_string(id);
+    }
+    ids += "]";
+    statement s{db_, std::string{outbox_columns} +
+                         "WHERE state = 'pending' AND not_before <= ?1 AND channel = ?2 AND id "
+                         "NOT IN (SELECT value FROM json_each(?3)) ORDER BY urgent DESC, "
+                         "not_before, id LIMIT ?4"};
+    s.bind_all(to_unix(now), std::string{bot::to_string(via)}, ids, limit);
+    return read_outbox_rows(db_, s);
 }
 
 void store::mark_delivered(std::int64_t id, std::chrono::sys_seconds now) {

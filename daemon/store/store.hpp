@@ -137,6 +137,10 @@ class store {
     std::vector<outbox_item> due_outbox(std::chrono::sys_seconds now,
                                         std::optional<bot::channel> via,
                                         std::optional<std::string> recipient, int limit);
+    // As due_outbox for one channel, without the rows in `leave_out` (e.g. those being sent).
+    std::vector<outbox_item> due_outbox_besides(std::chrono::sys_seconds now, bot::channel via,
+                                                const std::vector<std::int64_t>& leave_out,
+                                                int limit);
     // The row is never handed out again.
     void mark_delivered(std::int64_t id, std::chrono::sys_seconds now);
     // Counts a failed attempt; the row is retried at `next_attempt`, or marked failed if give_up.
