@@ -85,9 +85,9 @@ database open_database(const store_options& options) {
     db.exec("PRAGMA journal_mode = WAL");
     db.exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     db.exec("PRAGMA foreign_keys = ON");
-    // A filing writes about a dozen pages; the default (1000 pages) checkpoints every ~70
-    // filings, each checkpoint an extra fsync of the database file. 16 MB of WAL is still small.
-    db.exec("PRAGMA wal_autocheckpoint = 4000");
+    // SQLite's default automatic checkpoint (every 1000 WAL pages) is kept: since a commit's WAL
+    // pages are written in one go, a larger one measured no faster in kv_bench (a WAL that starts
+    // over sooner is rewritten in place, which syncs faster than one that grows).
     migrate(db);
     return db;
 }
