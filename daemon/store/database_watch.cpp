@@ -93,7 +93,8 @@ void database_watch::fall_back(const std::string& why) {
     events_.close(ignored);
     log::warn("cannot watch the store's files (" + why + "): looking for other writers every " +
               std::to_string(options_.fallback_every.count()) + " ms");
-    arm_fallback();
+    // A handler of its own: whatever made inotify fail (no free descriptor) may still hold here.
+    net::post(io_, [this] { arm_fallback(); });
 }
 
 void database_watch::read_events() {

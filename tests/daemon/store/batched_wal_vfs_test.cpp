@@ -76,6 +76,9 @@ long write_calls() {
 
 TEST_CASE("the batched WAL VFS writes a commit's pages with a few writes, not two per page",
           "[store][vfs]") {
+    // Ten commits per side, so that a write the sanitizer runtime makes now and then does not
+    // decide the outcome.
+    constexpr int commits = 10;
     temp_folder tmp;
     const auto path = tmp.path() / "t.db";
     long batched = 0, plain = 0;
@@ -84,21 +87,25 @@ TEST_CASE("the batched WAL VFS writes a commit's pages with a few writes, not tw
         create_tables(db);
         insert_everywhere(db, 0);  // the WAL exists and has its header
         const long before = write_calls();
-        insert_everywhere(db, 1);
+        for (int k = 1; k <= commits; ++k) {
+            insert_everywhere(db, k);
+        }
         batched = write_calls() - before;
     }
     {
         auto db = open_plain(path);
-        insert_everywhere(db, 2);
+        insert_everywhere(db, 100);
         const long before = write_calls();
-        insert_everywhere(db, 3);
+        for (int k = 101; k <= 100 + commits; ++k) {
+            insert_everywhere(db, k);
+        }
         plain = write_calls() - before;
-        CHECK(rows_everywhere(db) == 4 * tables);
+        CHECK(rows_everywhere(db) == (2 * commits + 2) * tables);
     }
     REQUIRE(batched >= 0);
     CAPTURE(batched, plain);
-    CHECK(plain >= 2 * tables);  // a header and a page per frame: what the batching saves
-    CHECK(batched <= 2);
+    CHECK(plain >= commits * 2 * tables);  // a header and a page per frame: what batching saves
+    CHECK(batched <= commits + 4);         // one write per commit
 }
 
 TEST_CASE("another connection sees every commit made through the batched WAL VFS at once",

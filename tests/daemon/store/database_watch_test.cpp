@@ -38,6 +38,11 @@ class watch_rig {
         watch_.start();
         ioc_.poll();
     }
+    // Starts the watch and runs only its first step: trying to open inotify.
+    void start_first_step() {
+        watch_.start();
+        ioc_.poll_one();
+    }
 
     // Runs the loop until `ready` holds or 10 s passed; returns whether it holds.
     bool run_until(const std::function<bool()>& ready) {
@@ -142,8 +147,9 @@ TEST_CASE("without a free file descriptor for inotify the watch checks on a time
           "[store]") {
     watch_rig rig{{milliseconds{0}, milliseconds{0}, milliseconds{20}}};
     {
+        // Only inotify runs out of descriptors: the sanitizers' own checks need some too.
         const descriptors_exhausted no_descriptors;
-        rig.start();
+        rig.start_first_step();
     }
     REQUIRE(rig.watch().polling());
     // Nothing is written at all: the calls are the timer's, every 20 ms.
