@@ -81,6 +81,7 @@ class timer_rig {
         if (descriptors_left) {
             ioc_.poll();
         } else {
+            warm_up_watch_fallback();
             const descriptors_exhausted none;
             ioc_.poll();
         }
