@@ -13,6 +13,7 @@
 #include "daemon/store/email_inbound.hpp"
 #include "daemon/store/email_threads.hpp"
 #include "tests/adapters/email/mime_reader.hpp"
+#include "tests/daemon/email/case_reminder.hpp"
 #include "tests/daemon/store/store_fixture.hpp"
 #include "tests/support/smtp_sink_process.hpp"
 
@@ -23,16 +24,6 @@ using namespace kv::daemon::test;
 using kv::email::testing::raw_header;
 using kv::testing::read_file;
 using kv::testing::smtp_sink_process;
-
-kv::bot::message reminder(int n) {
-    const std::string id = "AV-2026-" + std::to_string(1000 + n);
-    kv::bot::message m;
-    m.title = "Påminnelse: avviket venter på mottak";
-    m.subject_key = id;
-    m.text = "Avviket er ikke mottatt ennå.";
-    m.actions = {{"case.receive", "Motta", {{"case", id}}, {}}};
-    return m;
-}
 
 struct batch_world {
     temp_folder tmp;
@@ -54,7 +45,8 @@ struct batch_world {
     void enqueue(int count) {
         kv::bot::decision d;
         for (int i = 0; i < count; ++i) {
-            d.notifications.push_back({"per@k.no", reminder(i), false, "r" + std::to_string(i)});
+            d.notifications.push_back(
+                {"per@k.no", case_reminder(i), false, "r" + std::to_string(i)});
         }
         db.apply(d, "", kv::bot::channel::console, t0);
     }
@@ -124,7 +116,8 @@ TEST_CASE("two mails about one case in the same batch share the reply token and 
     batch_world w;
     kv::bot::decision d;
     for (int i = 0; i < 2; ++i) {
-        d.notifications.push_back({"per@k.no", reminder(7), false, "same" + std::to_string(i)});
+        d.notifications.push_back(
+            {"per@k.no", case_reminder(7), false, "same" + std::to_string(i)});
     }
     w.db.apply(d, "", kv::bot::channel::console, t0);
     CHECK(w.deliver().delivered == 2);
@@ -142,9 +135,9 @@ TEST_CASE("a bounced address in the middle of a batch goes to its fallback; the 
     batch_world w;
     mark_address_failing(w.db.db(), {"sigrid@k.no", "5.1.1", "", t0});
     kv::bot::decision d;
-    d.notifications.push_back({"per@k.no", reminder(1), false, "a"});
-    d.notifications.push_back({"sigrid@k.no", reminder(2), false, "b"});
-    d.notifications.push_back({"per@k.no", reminder(3), false, "c"});
+    d.notifications.push_back({"per@k.no", case_reminder(1), false, "a"});
+    d.notifications.push_back({"sigrid@k.no", case_reminder(2), false, "b"});
+    d.notifications.push_back({"per@k.no", case_reminder(3), false, "c"});
     w.db.apply(d, "", kv::bot::channel::console, t0);
     const auto pass = w.deliver();
     CHECK(pass.delivered == 2);

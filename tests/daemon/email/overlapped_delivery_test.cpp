@@ -17,6 +17,7 @@
 #include "daemon/delivery/delivery_worker.hpp"
 #include "daemon/delivery/email_sender.hpp"
 #include "tests/adapters/email/mime_reader.hpp"
+#include "tests/daemon/email/case_reminder.hpp"
 #include "tests/daemon/store/store_fixture.hpp"
 #include "tests/support/smtp_sink_process.hpp"
 
@@ -27,16 +28,6 @@ using namespace kv::daemon::test;
 using kv::email::testing::raw_header;
 using kv::testing::read_file;
 using kv::testing::smtp_sink_process;
-
-kv::bot::message reminder(int n) {
-    const std::string id = "AV-2026-" + std::to_string(1000 + n);
-    kv::bot::message m;
-    m.title = "Påminnelse: avviket venter på mottak";
-    m.subject_key = id;
-    m.text = "Avviket er ikke mottatt ennå.";
-    m.actions = {{"case.receive", "Motta", {{"case", id}}, {}}};
-    return m;
-}
 
 struct overlap_world {
     explicit overlap_world(std::map<std::string, std::string> sink_env = {})
@@ -66,7 +57,7 @@ struct overlap_world {
         kv::bot::decision d;
         for (int i = 0; i < count; ++i) {
             d.notifications.push_back(
-                {recipient_of(i), reminder(i), false, "r" + std::to_string(i)});
+                {recipient_of(i), case_reminder(i), false, "r" + std::to_string(i)});
         }
         db.apply(d, "", kv::bot::channel::console, t0);
     }
