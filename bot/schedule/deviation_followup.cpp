@@ -198,21 +198,34 @@ std::vector<due_reminder> deviation_followup_reminders(const deviation_followup_
     return out;
 }
 
-std::optional<sys_seconds> deviation_followup_next_due(
+std::vector<std::optional<sys_seconds>> deviation_followup_next_due_each(
     const deviation_followup_snapshot& snapshot, sys_seconds now, const work_calendar& cal,
     const deviation_followup_settings& settings) {
-    std::optional<sys_seconds> next;
+    std::vector<std::optional<sys_seconds>> out(snapshot.open_cases.size());
     if (snapshot.org == nullptr) {
-        return next;
+        return out;
     }
-    for (const auto& c : snapshot.open_cases) {
+    for (std::size_t i = 0; i < snapshot.open_cases.size(); ++i) {
+        const auto& c = snapshot.open_cases[i];
         if (c.state == case_state::lukket) {
             continue;
         }
         for (const auto& st : steps_of(c, snapshot, cal, settings)) {
-            if (st.at > now && !st.recipients.empty() && (!next || st.at < *next)) {
-                next = st.at;
+            if (st.at > now && !st.recipients.empty() && (!out[i] || st.at < *out[i])) {
+                out[i] = st.at;
             }
+        }
+    }
+    return out;
+}
+
+std::optional<sys_seconds> deviation_followup_next_due(
+    const deviation_followup_snapshot& snapshot, sys_seconds now, const work_calendar& cal,
+    const deviation_followup_settings& settings) {
+    std::optional<sys_seconds> next;
+    for (const auto& at : deviation_followup_next_due_each(snapshot, now, cal, settings)) {
+        if (at && (!next || *at < *next)) {
+            next = at;
         }
     }
     return next;

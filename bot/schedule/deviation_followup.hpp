@@ -74,4 +74,10 @@ std::optional<std::chrono::sys_seconds> deviation_followup_next_due(
     const deviation_followup_snapshot& snapshot, std::chrono::sys_seconds now,
     const work_calendar& cal, const deviation_followup_settings& settings = {});
 
+// The same per case: for each of the snapshot's open cases, in order, the earliest instant after
+// `now` at which a step of it or of its measures falls due; nullopt for a case with none.
+std::vector<std::optional<std::chrono::sys_seconds>> deviation_followup_next_due_each(
+    const deviation_followup_snapshot& snapshot, std::chrono::sys_seconds now,
+    const work_calendar& cal, const deviation_followup_settings& settings = {});
+
 }  // namespace kv::bot

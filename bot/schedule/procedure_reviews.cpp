@@ -201,18 +201,31 @@ std::vector<due_reminder> procedure_review_reminders(const procedure_review_snap
     return out;
 }
 
-std::optional<sys_seconds> procedure_review_next_due(const procedure_review_snapshot& snapshot,
-                                                     sys_seconds now,
-                                                     const procedure_review_settings& settings) {
-    std::optional<sys_seconds> next;
-    for (const auto& p : snapshot.procedures) {
+std::vector<std::optional<sys_seconds>> procedure_review_next_due_each(
+    const procedure_review_snapshot& snapshot, sys_seconds now,
+    const procedure_review_settings& settings) {
+    std::vector<std::optional<sys_seconds>> out(snapshot.procedures.size());
+    for (std::size_t i = 0; i < snapshot.procedures.size(); ++i) {
+        const auto& p = snapshot.procedures[i];
         if (!p.active || snapshot.awaiting_approval.contains(p.id)) {
             continue;
         }
         for (const auto& s : steps_of(p, settings, now)) {
-            if (s.at > now && (!next || s.at < *next)) {
-                next = s.at;
+            if (s.at > now && (!out[i] || s.at < *out[i])) {
+                out[i] = s.at;
             }
+        }
+    }
+    return out;
+}
+
+std::optional<sys_seconds> procedure_review_next_due(const procedure_review_snapshot& snapshot,
+                                                     sys_seconds now,
+                                                     const procedure_review_settings& settings) {
+    std::optional<sys_seconds> next;
+    for (const auto& at : procedure_review_next_due_each(snapshot, now, settings)) {
+        if (at && (!next || *at < *next)) {
+            next = at;
         }
     }
     return next;

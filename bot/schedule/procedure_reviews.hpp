@@ -52,6 +52,13 @@ std::optional<std::chrono::sys_seconds> procedure_review_next_due(
     const procedure_review_snapshot& snapshot, std::chrono::sys_seconds now,
     const procedure_review_settings& settings = {});
 
+// The same per procedure: for each of the snapshot's procedures, in order, the earliest instant
+// after `now` at which a step of it falls due; nullopt for one with none (retired, or waiting
+// for an approval).
+std::vector<std::optional<std::chrono::sys_seconds>> procedure_review_next_due_each(
+    const procedure_review_snapshot& snapshot, std::chrono::sys_seconds now,
+    const procedure_review_settings& settings = {});
+
 // The person above `email`: the leader (else deputy) of their unit when they do not lead it
 // themselves, else of the unit above. Empty when there is none (the top of the tree).
 std::string superior_of(const directory& dir, const std::string& email);

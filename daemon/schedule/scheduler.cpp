@@ -9,7 +9,9 @@
 #include "bot/schedule/agenda.hpp"
 #include "bot/schedule/digest.hpp"
 #include "daemon/config/annual_wheel.hpp"
+#include "daemon/schedule/memo_directory.hpp"
 #include "daemon/schedule/rrule.hpp"
+#include "daemon/schedule/scheduler_detail.hpp"
 #include "daemon/store/procedure_store.hpp"
 #include "daemon/store/schedule_store.hpp"
 
@@ -17,70 +19,17 @@ namespace kv::daemon {
 namespace {
 
 using namespace std::chrono;
+using detail::local_date;
+using detail::longest_review_lead;
+using detail::plus_days;
 
 // How far back the previous meeting is looked for, for "since the last meeting".
 constexpr days previous_meeting_window{400};
-
-bool reminder_order(const bot::due_reminder& a, const bot::due_reminder& b) {
-    return std::tie(a.deliver_at, a.kind, a.subject, a.step, a.recipient_email) <
-           std::tie(b.deliver_at, b.kind, b.subject, b.step, b.recipient_email);
-}
-
-year_month_day local_date(sys_seconds t) {
-    return bot::to_oslo(t).date;
-}
-
-// The organisation as one read sees it, each person and unit looked up once: reminder texts ask
-// for the same few leaders thousands of times. Lives no longer than the read it wraps.
-class memo_directory final : public bot::directory {
-  public:
-    explicit memo_directory(const bot::directory& db) : db_(db) {}
-
-    std::optional<bot::person> find_person(const std::string& email) const override {
-        auto found = people_.find(email);
-        if (found == people_.end()) {
-            found = people_.emplace(email, db_.find_person(email)).first;
-        }
-        return found->second;
-    }
-    std::optional<bot::unit> find_unit(const std::string& id) const override {
-        auto found = units_.find(id);
-        if (found == units_.end()) {
-            found = units_.emplace(id, db_.find_unit(id)).first;
-        }
-        return found->second;
-    }
-    std::vector<bot::unit> all_units() const override {
-        if (!all_units_) {
-            all_units_ = db_.all_units();
-        }
-        return *all_units_;
-    }
-    std::vector<bot::committee> all_committees() const override { return db_.all_committees(); }
-
-  private:
-    const bot::directory& db_;
-    mutable std::map<std::string, std::optional<bot::person>, std::less<>> people_;
-    mutable std::map<std::string, std::optional<bot::unit>, std::less<>> units_;
-    mutable std::optional<std::vector<bot::unit>> all_units_;
-};
-
-year_month_day plus_days(year_month_day d, int n) {
-    return year_month_day{sys_days{d} + days{n}};
-}
 
 // An upper bound, in calendar days, on what `n` working days can span from any instant: the next
 // working instant comes within a week, and so does each working day after it.
 days working_days_span(int n) {
     return days{7 * (std::max(0, n) + 1)};
-}
-
-int longest_review_lead(const bot::procedure_review_settings& reviews) {
-    int longest = 0;
-    for (const int lead : reviews.lead_days) {
-        longest = std::max(longest, lead);
-    }
-    return longest;
 }
 
 // The fewest and the most working days a new case waits before its first reminder, and before
@@ -451,39 +400,12 @@ std::vector<bot::due_reminder> scheduler::collect(store& s, sys_seconds now,
     for (auto& r : followup_due(s, now, select)) {
         out.push_back(std::move(r));
     }
-    std::sort(out.begin(), out.end(), reminder_order);
+    detail::sort_reminders(out);
     return out;
 }
 
 std::vector<bot::due_reminder> scheduler::due_at(store& s, sys_seconds now) const {
     return collect(s, now, {{}, false});
-}
-
-std::vector<bot::due_reminder> scheduler::run_once(store& s, sys_seconds now, bool dry_run) const {
-    const enqueued_keys enqueued{s};
-    auto fresh =
-        collect(s, now, {[&](const bot::due_reminder& r) { return !enqueued.contains(r); }, true});
-    s.with_read([&](const bot::directory& people, const bot::repository&) {
-        fresh = bot::apply_daily_digest(std::move(fresh), load_daily_digest_people(s.db()), now,
-                                        config_.calendar, &people);
-    });
-    std::sort(fresh.begin(), fresh.end(), reminder_order);
-    // A digest already enqueued (its carried keys not yet recorded, after a crash) is enqueued
-    // again, which records them, but not reported as new. Nothing else of `fresh` is enqueued.
-    std::vector<bool> digest_seen(fresh.size(), false);
-    for (std::size_t i = 0; i < fresh.size(); ++i) {
-        digest_seen[i] = fresh[i].kind == bot::reminder_kind::digest && enqueued.contains(fresh[i]);
-    }
-    if (!dry_run) {
-        enqueue_reminders(s, fresh);
-    }
-    std::vector<bot::due_reminder> out;
-    for (std::size_t i = 0; i < fresh.size(); ++i) {
-        if (!digest_seen[i]) {
-            out.push_back(std::move(fresh[i]));
-        }
-    }
-    return out;
 }
 
 std::optional<sys_seconds> scheduler::next_due(store& s, sys_seconds now) const {

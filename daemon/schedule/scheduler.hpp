@@ -3,14 +3,19 @@
 // is new, and when the next thing falls due. A function of the stored state, the configuration
 // and `now` only, so `remind --at T`, the daemon's timer and the tests ask the same question.
 // It reads only the rows that can fall due (index ranges, and one seek per due date for the next
-// instant), so its cost follows what is due rather than the size of the store. Messages are
-// built only for reminders not yet in the outbox; a meeting's agenda is counted as the cases of
-// the committee's units stream past, none loaded.
+// instant), so its cost follows what is due rather than the size of the store. A run that
+// enqueues records, per procedure and case, when its next step falls due, and the next run
+// decides only those whose step has come, those changed since and the cases filed since
+// (daemon/store/schedule_index.hpp); a run decides everything again when there is no record, the
+// rules or the organisation changed, it is for an instant before the record's, or past the
+// record's horizon. Messages are built only for reminders not yet in the outbox; a meeting's
+// agenda is counted as the cases of the committee's units stream past, none loaded.
 // Not thread-safe (it reads through the caller's store); construct once per configuration.
 
 #include <chrono>
 #include <optional>
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "bot/schedule/deviation_followup.hpp"
@@ -55,10 +60,11 @@ class scheduler final : public bot::wheel_calendar {
     // step and recipient; including those enqueued before. Decisions only: no `body` is built.
     std::vector<bot::due_reminder> due_at(store& s, std::chrono::sys_seconds now) const;
 
-    // Those of due_at(now) not enqueued before, their bodies built (only theirs), with the
-    // non-urgent ones of people who chose the daily digest replaced by their digests
-    // (bot/schedule/digest.hpp); enqueued now unless `dry_run`. Throws store_error; nothing of the
-    // failing delivery instant is enqueued then.
+    // Those of due_at(now) not enqueued before, with the non-urgent ones of people who chose the
+    // daily digest replaced by their digests (bot/schedule/digest.hpp); their bodies built (only
+    // theirs) and enqueued now, and the run recorded, unless `dry_run` (then no body is built and
+    // nothing is written). Throws store_error; nothing of the failing delivery instant is
+    // enqueued then, and the run is not recorded.
     std::vector<bot::due_reminder> run_once(store& s, std::chrono::sys_seconds now,
                                             bool dry_run) const;
 
@@ -70,6 +76,17 @@ class scheduler final : public bot::wheel_calendar {
                                                    std::chrono::sys_seconds to) const override;
 
   private:
+    struct run_plan;
+    struct item_steps;
+
+    run_plan plan_run(store& s, std::chrono::sys_seconds now) const;
+    std::vector<bot::due_reminder> collect_candidates(store& s, std::chrono::sys_seconds now,
+                                                      const bot::reminder_selection& select,
+                                                      const run_plan& plan, item_steps* next) const;
+    void index_everything(store& s, std::chrono::sys_seconds complete_until,
+                          item_steps& next) const;
+    void record_run(store& s, std::chrono::sys_seconds now, const run_plan& plan,
+                    const std::vector<bot::due_reminder>& held, item_steps next) const;
     std::vector<bot::due_reminder> collect(store& s, std::chrono::sys_seconds now,
                                            const bot::reminder_selection& select) const;
     std::vector<bot::due_reminder> wheel_due(store& s, std::chrono::sys_seconds now,

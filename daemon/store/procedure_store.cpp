@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include <nlohmann/json.hpp>
+
 #include "bot/domain/oslo_time.hpp"
 #include "daemon/store/reminder_cancellation.hpp"
 #include "daemon/store/store_view.hpp"
@@ -145,6 +147,24 @@ std::optional<bot::procedure> load_procedure(database& db, const std::string& id
         return std::nullopt;
     }
     return read_procedure(db, s);
+}
+
+std::vector<bot::procedure> active_procedures_with_ids(database& db,
+                                                       const std::vector<std::string>& ids) {
+    if (ids.empty()) {
+        return {};
+    }
+    // `+active`: the ids lead, one primary-key seek each; the (active, due_date) index would
+    // read every active procedure.
+    auto& s = db.cached("SELECT " + std::string{procedure_columns} +
+                        " FROM procedures WHERE id IN (SELECT value FROM json_each(?)) AND "
+                        "+active = 1 ORDER BY id");
+    s.bind_all(nlohmann::json(ids).dump());
+    std::vector<bot::procedure> out;
+    while (s.step()) {
+        out.push_back(read_procedure(db, s));
+    }
+    return out;
 }
 
 procedure_import_report import_procedures(store& st, const std::vector<bot::procedure>& library,

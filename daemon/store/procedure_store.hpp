@@ -64,6 +64,11 @@ std::optional<std::chrono::year_month_day> first_review_due_after(
 // The procedure with `id`, active or retired. Throws store_error.
 std::optional<bot::procedure> load_procedure(database& db, const std::string& id);
 
+// The active procedures with these ids, ordered by id; ids not found or retired are left out.
+// One index seek each, in one statement. Throws store_error.
+std::vector<bot::procedure> active_procedures_with_ids(database& db,
+                                                       const std::vector<std::string>& ids);
+
 namespace detail {
 // Writes a decision's approvals, procedure changes (each with a history row) and reading-list
 // changes, inside the caller's transaction. Throws store_error.

@@ -531,8 +531,69 @@ CREATE TABLE IF NOT EXISTS invitations_sent (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<std::string_view, 15> migrations{v1, v2,  v3,  v4,  v5,  v6,  v7, v8,
-                                                      v9, v10, v11, v12, v13, v14, v15};
+// Version 16: what the scheduler keeps so a run decides only what may have fallen due since the
+// last one. Per procedure and case, the first instant after that run at which a step of it falls
+// due (schedule_next); the procedures and cases changed since (schedule_changes, written by the
+// triggers below, never by a filing: a new case is one above the run's highest case id); and the
+// run itself (schedule_progress): its instant, until when its index is complete, the rules and
+// organisation it decided with, and the highest case id it saw.
+constexpr std::string_view v16 = R"sql(
+CREATE TABLE IF NOT EXISTS schedule_progress (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    evaluated_at INTEGER NOT NULL,
+    complete_until INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL,
+    last_case_id INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS schedule_next (
+    kind TEXT NOT NULL CHECK (kind IN ('procedure', 'case')),
+    subject TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (kind, subject)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS schedule_next_by_at ON schedule_next (at);
+CREATE TABLE IF NOT EXISTS schedule_changes (
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('procedure', 'case')),
+    subject TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS schedule_case_updated AFTER UPDATE ON cases BEGIN
+    INSERT INTO schedule_changes (kind, subject) VALUES ('case', CAST(NEW.id AS TEXT));
+END;
+CREATE TRIGGER IF NOT EXISTS schedule_case_deleted AFTER DELETE ON cases BEGIN
+    INSERT INTO schedule_changes (kind, subject) VALUES ('case', CAST(OLD.id AS TEXT));
+END;
+CREATE TRIGGER IF NOT EXISTS schedule_measure_added AFTER INSERT ON measures BEGIN
+    INSERT INTO schedule_changes (kind, subject) VALUES ('case', CAST(NEW.case_id AS TEXT));
+END;
+CREATE TRIGGER IF NOT EXISTS schedule_measure_updated AFTER UPDATE ON measures BEGIN
+    INSERT INTO schedule_changes (kind, subject) VALUES ('case', CAST(NEW.case_id AS TEXT));
+END;
+CREATE TRIGGER IF NOT EXISTS schedule_measure_deleted AFTER DELETE ON measures BEGIN
+    INSERT INTO schedule_changes (kind, subject) VALUES ('case', CAST(OLD.case_id AS TEXT));
+END;
+CREATE TRIGGER IF NOT EXISTS schedule_procedure_added AFTER INSERT ON procedures BEGIN
+    INSERT INTO schedule_changes (kind, subject) VALUES ('procedure', NEW.id);
+END;
+CREATE TRIGGER IF NOT EXISTS schedule_procedure_updated AFTER UPDATE ON procedures BEGIN
+    INSERT INTO schedule_changes (kind, subject) VALUES ('procedure', NEW.id);
+END;
+CREATE TRIGGER IF NOT EXISTS schedule_procedure_deleted AFTER DELETE ON procedures BEGIN
+    INSERT INTO schedule_changes (kind, subject) VALUES ('procedure', OLD.id);
+END;
+CREATE TRIGGER IF NOT EXISTS schedule_approval_added AFTER INSERT ON approvals BEGIN
+    INSERT INTO schedule_changes (kind, subject) VALUES ('procedure', NEW.subject);
+END;
+CREATE TRIGGER IF NOT EXISTS schedule_approval_updated AFTER UPDATE ON approvals BEGIN
+    INSERT INTO schedule_changes (kind, subject) VALUES ('procedure', NEW.subject);
+END;
+CREATE TRIGGER IF NOT EXISTS schedule_approval_deleted AFTER DELETE ON approvals BEGIN
+    INSERT INTO schedule_changes (kind, subject) VALUES ('procedure', OLD.subject);
+END;
+)sql";
+
+constexpr std::array<std::string_view, 16> migrations{v1, v2,  v3,  v4,  v5,  v6,  v7,  v8,
+                                                      v9, v10, v11, v12, v13, v14, v15, v16};
 
 [[noreturn]] void refuse_newer(const database& db, std::int64_t version) {
     throw store_error(
