@@ -292,7 +292,11 @@ std::vector<bot::due_reminder> scheduler::run_once(store& s, sys_seconds now, bo
     for (std::size_t i = 0; i < fresh.size(); ++i) {
         digest_seen[i] = fresh[i].kind == bot::reminder_kind::digest && enqueued.contains(fresh[i]);
     }
-    if (!dry_run) {
+    // A run that found nothing to decide and nothing to send has nothing to record either: the
+    // index already says when each item falls due next.
+    const bool nothing_happened = plan.candidates && plan.candidates->procedure_ids.empty() &&
+                                  plan.candidates->case_ids.empty() && fresh.empty();
+    if (!dry_run && !nothing_happened) {
         enqueue_reminders(s, fresh);
         // Held for a later digest: decided, but neither offered nor carried by a digest.
         std::set<std::pair<std::string, std::string>> offered;

@@ -108,6 +108,8 @@ inline bot::inbound_event event(const std::string& key, const std::string& sende
 
 inline std::int64_t count_rows(const std::filesystem::path& db_path, const std::string& table) {
     database db{db_path, open_mode::existing};
+    // A reader may meet a writer's checkpoint for a moment, as the daemon's own readers do.
+    db.set_busy_timeout(5000);
     return db.query_int("SELECT count(*) FROM " + table);
 }
 
