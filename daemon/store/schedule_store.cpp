@@ -15,9 +15,13 @@
 namespace kv::daemon {
 
 enqueued_keys::enqueued_keys(store& s)
-    : find_(s.db().cached(
-          "SELECT 1 FROM outbox WHERE recipient_email = ?1 AND dedupe_key = ?2 UNION ALL "
-          "SELECT 1 FROM digest_members WHERE recipient_email = ?1 AND dedupe_key = ?2")) {}
+    // Most stores have no digest at all: then one seek per question instead of two.
+    : find_(s.db().query_int("SELECT EXISTS (SELECT 1 FROM digest_members)") == 0
+                ? s.db().cached("SELECT 1 FROM outbox WHERE recipient_email = ? AND dedupe_key = ?")
+                : s.db().cached(
+                      "SELECT 1 FROM outbox WHERE recipient_email = ?1 AND dedupe_key = ?2 UNION "
+                      "ALL SELECT 1 FROM digest_members WHERE recipient_email = ?1 AND "
+                      "dedupe_key = ?2")) {}
 
 bool enqueued_keys::contains(const bot::due_reminder& r) const {
     find_.reset();
