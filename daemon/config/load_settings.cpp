@@ -340,7 +340,7 @@ void read_reminders(table_reader& r, reminder_settings& s) {
             reviews.lead_days = {f, l};
         }
     }
-    const std::array<std::tuple<const char*, int*, int, int>, 9> integers{{
+    const std::array<std::tuple<const char*, int*, int, int>, 11> integers{{
         {"review_overdue_every_days", &reviews.overdue_every_days, 1, 90},
         {"review_escalate_owner_after_days", &reviews.escalate_owner_after_days, 0, 365},
         {"review_escalate_superior_after_days", &reviews.escalate_superior_after_days, 0, 365},
@@ -353,6 +353,8 @@ void read_reminders(table_reader& r, reminder_settings& s) {
         {"measure_escalate_after_working_days", &s.followup.measure_escalate_after_working_days, 0,
          30},
         {"reading_remind_after_days", &s.reading.remind_after_days, 1, 90},
+        {"approval_remind_after_working_days", &s.approvals.remind_after_working_days, 1, 30},
+        {"approval_remind_every_days", &s.approvals.every_days, 1, 90},
     }};
     for (const auto& [key, target, min, max] : integers) {
         if (auto value = r.get_integer(key, min, max)) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/schedule/approval_reminders.hpp"
 #include "bot/schedule/deviation_followup.hpp"
 #include "bot/schedule/procedure_reviews.hpp"
 #include "bot/schedule/reading_reminders.hpp"
@@ -17,8 +18,8 @@ namespace kv::daemon {
 // [store]. database: relative paths stay relative; synchronous: "full" or "normal".
 struct store_settings {
     std::filesystem::path database = "var/kvalitetsvakt.db";  // relative: to the working dir
-    bool synchronous_full = true;  // "full" (default) or "normal"
-    int busy_timeout_ms = 5000;    // 0..600000
+    bool synchronous_full = true;                             // "full" (default) or "normal"
+    int busy_timeout_ms = 5000;                               // 0..600000
 };
 
 // [http]. listen: default 127.0.0.1; port: 0..65535, default 8080;
@@ -31,9 +32,9 @@ struct http_settings {
 
 // [delivery]. retry_max_seconds: retry_base_seconds..86400, default 3600.
 struct delivery_settings {
-    int max_attempts = 12;          // 1..1000; after that a row is marked failed
-    int retry_base_seconds = 30;    // first retry delay, doubled each attempt, 1..3600
-    int retry_max_seconds = 3600;   // cap on the delay, >= retry_base_seconds
+    int max_attempts = 12;         // 1..1000; after that a row is marked failed
+    int retry_base_seconds = 30;   // first retry delay, doubled each attempt, 1..3600
+    int retry_max_seconds = 3600;  // cap on the delay, >= retry_base_seconds
 };
 
 // [teams]: the Microsoft Teams channel (Bot Framework). Off unless enabled = true; when enabled,
@@ -137,13 +138,15 @@ struct email_settings {
     std::filesystem::path oauth2_token_file;
 };
 
-// [reminders]: when procedure reviews, deviation follow-up and reading lists remind and
-// escalate. Each field's default and legal range is documented where it is declared
-// (bot/schedule/procedure_reviews.hpp, deviation_followup.hpp, reading_reminders.hpp).
+// [reminders]: when procedure reviews, deviation follow-up, reading lists and approvals remind
+// and escalate. Each field's default and legal range is documented where it is declared
+// (bot/schedule/procedure_reviews.hpp, deviation_followup.hpp, reading_reminders.hpp,
+// approval_reminders.hpp).
 struct reminder_settings {
     bot::procedure_review_settings reviews;
     bot::deviation_followup_settings followup;
     bot::reading_settings reading;
+    bot::approval_reminder_settings approvals;
 };
 
 // [general] organisation: default "organisation.toml"; load_settings() resolves a relative path
@@ -155,9 +158,9 @@ struct reminder_settings {
 // serious_min_consequence 1..5, default 4; max_message_chars 100..100000, default 4000.
 // A string key `foo` may be given as `foo_env = "VAR"` to read it from the environment.
 struct settings {
-    std::filesystem::path config_file;    // the file these came from
+    std::filesystem::path config_file;                              // the file these came from
     std::filesystem::path organisation_file = "organisation.toml";  // relative: to config_file
-    std::string log_level = "info";       // "debug", "info", "warn", "error"
+    std::string log_level = "info";  // "debug", "info", "warn", "error"
     store_settings store;
     http_settings http;
     delivery_settings delivery;

@@ -140,7 +140,8 @@ std::optional<schedule_config> load_schedule_config(const settings& cfg, const o
                         org,
                         cfg.reminders.reviews,
                         cfg.reminders.followup,
-                        cfg.reminders.reading};
+                        cfg.reminders.reading,
+                        cfg.reminders.approvals};
     if (!cfg.schedule.annual_wheel_file.empty()) {
         auto wheel = load_annual_wheel(cfg.schedule.annual_wheel_file, org);
         if (!wheel.value) {
@@ -386,16 +387,44 @@ std::optional<sys_seconds> scheduler::followup_next_due(store& s, sys_seconds no
     return out;
 }
 
-std::vector<bot::due_reminder> scheduler::collect(store& s, sys_seconds now,
-                                                  const bot::reminder_selection& select) const {
+std::vector<bot::due_reminder> scheduler::approval_due(
+    store& s, sys_seconds now, const bot::reminder_selection& select) const {
+    std::vector<bot::due_reminder> out;
+    s.with_read([&](const bot::directory& people, const bot::repository&) {
+        const bot::approval_snapshot snap{load_pending_approvals(s.db()), &people};
+        out = bot::approval_reminders(snap, now, config_.calendar, config_.approvals, select);
+    });
+    return out;
+}
+
+std::optional<sys_seconds> scheduler::approval_next_due(store& s, sys_seconds now) const {
+    std::optional<sys_seconds> out;
+    s.with_read([&](const bot::directory& people, const bot::repository&) {
+        const bot::approval_snapshot snap{load_pending_approvals(s.db()), &people};
+        out = bot::approval_next_due(snap, now, config_.calendar, config_.approvals);
+    });
+    return out;
+}
+
+std::vector<bot::due_reminder> scheduler::decided_in_full(
+    store& s, sys_seconds now, const bot::reminder_selection& select) const {
     std::vector<bot::due_reminder> out = wheel_due(s, now, select);
-    for (auto& r : review_due(s, now, select)) {
-        out.push_back(std::move(r));
-    }
     for (auto& r : reading_due(s, now)) {
         if (!select.keep || select.keep(r)) {
             out.push_back(std::move(r));
         }
+    }
+    for (auto& r : approval_due(s, now, select)) {
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+std::vector<bot::due_reminder> scheduler::collect(store& s, sys_seconds now,
+                                                  const bot::reminder_selection& select) const {
+    std::vector<bot::due_reminder> out = decided_in_full(s, now, select);
+    for (auto& r : review_due(s, now, select)) {
+        out.push_back(std::move(r));
     }
     for (auto& r : followup_due(s, now, select)) {
         out.push_back(std::move(r));
@@ -413,7 +442,7 @@ std::optional<sys_seconds> scheduler::next_due(store& s, sys_seconds now) const 
     auto next =
         earliest(earliest(earliest(bot::wheel_next_due(upcoming, now), review_next_due(s, now)),
                           followup_next_due(s, now)),
-                 reading_next_due(s, now));
+                 earliest(reading_next_due(s, now), approval_next_due(s, now)));
     // Reminders held for a digest are sent when the digest falls due, at a local midnight.
     bool digests = false;
     s.with_read([&](const bot::directory&, const bot::repository&) {

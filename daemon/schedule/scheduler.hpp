@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/schedule/approval_reminders.hpp"
 #include "bot/schedule/deviation_followup.hpp"
 #include "bot/schedule/procedure_reviews.hpp"
 #include "bot/schedule/reading_reminders.hpp"
@@ -39,6 +40,7 @@ struct schedule_config {
     bot::procedure_review_settings reviews;
     bot::deviation_followup_settings followup;
     bot::reading_settings reading;
+    bot::approval_reminder_settings approvals;
 };
 
 // The wheel named by cfg.schedule (none when it names none) and the working calendar. Prints
@@ -98,6 +100,13 @@ class scheduler final : public bot::wheel_calendar {
     std::vector<bot::due_reminder> reading_due(store& s, std::chrono::sys_seconds now) const;
     std::optional<std::chrono::sys_seconds> reading_next_due(store& s,
                                                              std::chrono::sys_seconds now) const;
+    std::vector<bot::due_reminder> approval_due(store& s, std::chrono::sys_seconds now,
+                                                const bot::reminder_selection& select) const;
+    std::optional<std::chrono::sys_seconds> approval_next_due(store& s,
+                                                              std::chrono::sys_seconds now) const;
+    // The sources decided whole at every run, being few: the wheel, reading lists, approvals.
+    std::vector<bot::due_reminder> decided_in_full(store& s, std::chrono::sys_seconds now,
+                                                   const bot::reminder_selection& select) const;
     std::vector<bot::due_reminder> followup_due(store& s, std::chrono::sys_seconds now,
                                                 const bot::reminder_selection& select) const;
     std::optional<std::chrono::sys_seconds> followup_next_due(store& s,

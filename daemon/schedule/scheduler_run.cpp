@@ -145,12 +145,7 @@ std::vector<bot::due_reminder> scheduler::collect_candidates(store& s, sys_secon
                                                              const bot::reminder_selection& select,
                                                              const run_plan& plan,
                                                              item_steps* next) const {
-    std::vector<bot::due_reminder> out = wheel_due(s, now, select);
-    for (auto& r : reading_due(s, now)) {
-        if (!select.keep || select.keep(r)) {
-            out.push_back(std::move(r));
-        }
-    }
+    std::vector<bot::due_reminder> out = decided_in_full(s, now, select);
     const schedule_candidates& c = *plan.candidates;
     s.with_read([&](const bot::directory& people, const bot::repository&) {
         database& db = s.db();

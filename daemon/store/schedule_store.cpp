@@ -68,6 +68,22 @@ void enqueue_reminders(store& s, const std::vector<bot::due_reminder>& reminders
     }
 }
 
+std::vector<bot::approval> load_pending_approvals(database& db) {
+    std::vector<std::int64_t> ids;
+    auto& pending = db.cached("SELECT id FROM approvals WHERE state = 'pending' ORDER BY id");
+    while (pending.step()) {
+        ids.push_back(pending.int64(0));
+    }
+    const detail::sql_view view{db};
+    std::vector<bot::approval> out;
+    for (const auto id : ids) {
+        if (auto a = view.find_approval(id)) {
+            out.push_back(std::move(*a));
+        }
+    }
+    return out;
+}
+
 std::set<std::string> load_daily_digest_people(database& db) {
     auto& q = db.cached(
         "SELECT d.email FROM digest_choices d JOIN persons p ON p.email = d.email "

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/domain/approval.hpp"
 #include "bot/domain/model.hpp"
 #include "bot/domain/procedure.hpp"
 #include "bot/schedule/agenda.hpp"
@@ -45,6 +46,9 @@ void enqueue_reminders(store& s, const std::vector<bot::due_reminder>& reminders
 // The unread reading-list entries of the current versions of active procedures, ordered by
 // email, assignment time and procedure id. Throws store_error.
 std::vector<bot::reading_entry> load_unread_reading(database& db);
+
+// The approvals still waiting for a decision, ordered by id. Throws store_error.
+std::vector<bot::approval> load_pending_approvals(database& db);
 
 // Active people who chose the daily digest. Throws store_error.
 std::set<std::string> load_daily_digest_people(database& db);

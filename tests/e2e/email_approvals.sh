@@ -33,6 +33,15 @@ out=$(printf '3\nProsedyren er erstattet av den nye kvalitetshåndboken\n' | cha
 expect_contains "$out" "Sendt til Ingrid Bakke for godkjenning." "Line asks Ingrid to approve deleting FA-PR-002"
 approval() { sql "select state || '|' || decided_by || '|' || comment from approvals where subject = '$1'"; }
 
+# Undecided for ten days: the scheduler would remind each approver with the approval's card.
+LATER=$(date -u -d '+10 days' +%Y-%m-%dT%H:%M:%SZ)
+waiting() { "$KV" --config "$CFG" remind --at "$LATER" --dry-run | grep '"kind":"approval"' || true; }
+out=$(waiting)
+expect_contains "$(grep "\"recipient\":\"$PER\"" <<<"$out")" "Venter på din godkjenning: HO-PR-012" \
+    "an approval nobody has decided in ten days reminds Per of it"
+expect_contains "$(grep "\"recipient\":\"$INGRID\"" <<<"$out")" "Venter på din godkjenning: FA-PR-002" \
+    "and Ingrid of hers"
+
 "$KV" --config "$CFG" serve > "$T/serve.out" 2> "$T/serve.err" &
 SERVE_PID=$!
 trap 'kill $SERVE_PID 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$T"' EXIT
@@ -147,6 +156,8 @@ r=$(reply_to "$REQUEST" $INGRID "Ingrid Bakke" pass "AVVIS Prosedyren er lovpål
 [ "$(sql "select active from procedures where id = 'FA-PR-002'")" = 1 ] && ok "FA-PR-002 is kept" || fail "deleted"
 mail_with $INGRID "Avvist av Ingrid Bakke" > /dev/null && ok "Ingrid gets a confirmation by mail"
 expect_contains "$(chat $LINE < /dev/null)" "Prosedyren er lovpålagt og skal beholdes" "Line sees the reason in chat"
+
+[ -z "$(waiting)" ] && ok "decided, neither approval is reminded any more" || fail "still reminded: $(waiting)"
 
 kill -TERM $SERVE_PID; wait $SERVE_PID || fail "serve did not stop cleanly"
 finish

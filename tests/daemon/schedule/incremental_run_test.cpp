@@ -158,12 +158,13 @@ void act(schedule_rig& r, sys_seconds now, std::mt19937::result_type seed, int s
                                   date_of(now, 30) + "' ORDER BY id",
                               rnd());
         !id.empty()) {
+        // A new version asked for an hour ago, to be decided by the procedure's owner.
         r.sql().exec(
             "INSERT INTO approvals (kind, subject, title, requested_by, approver_email, "
-            "details_json, state, created_at) VALUES ('new_version', '" +
-            id +
-            "', 'Ny versjon', 'x@eksempel.kommune.no', 'y@eksempel.kommune.no', '{}', "
-            "'pending', 0)");
+            "details_json, state, created_at) SELECT 'procedure_version', id, title, "
+            "revision_owner_email, owner_email, '{}', 'pending', " +
+            std::to_string((now - hours{1}).time_since_epoch().count()) +
+            " FROM procedures WHERE id = '" + id + "'");
     }
     if (step % 3 == 2) {
         r.sql().exec(

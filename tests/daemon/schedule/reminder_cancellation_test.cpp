@@ -472,24 +472,6 @@ TEST_CASE("each first action on a new case stops its chase, through the real bot
     CHECK(cancellations(t) == 1);
 }
 
-namespace {
-
-// An approval reminder as the scheduler enqueues one: kind approval, subject the approval id.
-bot::due_reminder approval_reminder(const std::string& approval_id, sys_seconds at) {
-    bot::due_reminder r;
-    r.deliver_at = at;
-    r.recipient_email = "kari@k.no";
-    r.kind = bot::reminder_kind::approval;
-    r.subject = approval_id;
-    r.step = "waiting-3d";
-    r.title = "Godkjenning venter: A-1 Håndhygiene versjon 2.0";
-    r.body.title = r.title;
-    r.dedupe_key = bot::make_dedupe_key(r.kind, r.subject, "", r.step, r.recipient_email);
-    return r;
-}
-
-}  // namespace
-
 TEST_CASE("deciding an approval cancels its pending reminders in the same commit", "[schedule]") {
     struct row {
         const char* label;
@@ -511,8 +493,9 @@ TEST_CASE("deciding an approval cancels its pending reminders in the same commit
               {{"procedure", id}, {"version", "2.0"}, {"url", "-"}, {"note", "Ny"}}, t0);
     }
     REQUIRE(count_rows(t.opts.path, "approvals WHERE state = 'pending'") == 2);
-    const auto waiting = t0 + days{3};
-    enqueue_reminders(t.db, {approval_reminder("1", waiting), approval_reminder("2", waiting)});
+    // A week on, neither is decided: the scheduler reminds the approver of each.
+    const auto waiting = t0 + days{7};
+    t.sched.run_once(t.db, waiting, false);
     const auto reminded = [&](const char* id) {
         return t.outbox_states(std::string{"approval:"} + id + "::");
     };
@@ -531,6 +514,10 @@ TEST_CASE("deciding an approval cancels its pending reminders in the same commit
     CHECK(t.outbox_states("approval:1:decided") == std::vector<std::string>{"ola@k.no pending"});
     CHECK(count_rows(t.opts.path,
                      "audit WHERE action = 'reminder.cancel' AND target = 'approval:1'") == 1);
+    // A week later only the approval still waiting is reminded again.
+    t.sched.run_once(t.db, waiting + days{7}, false);
+    CHECK(reminded("1") == std::vector<std::string>{"kari@k.no cancelled"});
+    CHECK(reminded("2") == std::vector<std::string>{"kari@k.no pending", "kari@k.no pending"});
 }
 
 TEST_CASE(

@@ -54,6 +54,8 @@ serious_receive_within_working_days = 0
 serious_escalate_after_working_days = 1
 measure_escalate_after_working_days = 5
 reading_remind_after_days = 10
+approval_remind_after_working_days = 5
+approval_remind_every_days = 14
 )toml");
     const auto result = load_settings(file, no_env());
     CHECK(texts(result.errors).empty());
@@ -69,6 +71,8 @@ reading_remind_after_days = 10
     CHECK(r.followup.serious_escalate_after_working_days == 1);
     CHECK(r.followup.measure_escalate_after_working_days == 5);
     CHECK(r.reading.remind_after_days == 10);
+    CHECK(r.approvals.remind_after_working_days == 5);
+    CHECK(r.approvals.every_days == 14);
 }
 
 TEST_CASE("a case kind may have its own follow-up days", "[config]") {
@@ -127,6 +131,9 @@ TEST_CASE("each bad [reminders] value is named by line and key, all at once", "[
         {"out of range",
          "[reminders]\nreview_overdue_every_days = 0\n",
          {"2: reminders.review_overdue_every_days: must be 1..90"}},
+        {"an approval reminder on the day of the request",
+         "[reminders]\napproval_remind_after_working_days = 0\n",
+         {"2: reminders.approval_remind_after_working_days: must be 1..30"}},
         {"not a number",
          "[reminders]\n\nreading_remind_after_days = \"7\"\n",
          {"3: reminders.reading_remind_after_days: must be an integer"}},

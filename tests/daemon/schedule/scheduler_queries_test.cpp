@@ -33,7 +33,8 @@ struct filled_store : daemon::testing::demo_store {
         const auto at = [](sys_seconds t) { return std::to_string(t.time_since_epoch().count()); };
         db->db().exec(
             "INSERT INTO approvals (kind, subject, title, requested_by, approver_email, "
-            "details_json, state, created_at) SELECT 'delete', id, title, revision_owner_email, "
+            "details_json, state, created_at) SELECT 'procedure_deletion', id, title, "
+            "revision_owner_email, "
             "owner_email, '{}', 'pending', 0 FROM procedures WHERE CAST(substr(id, 4) AS INTEGER) "
             "% 50 = 0 OR "
             "id IN ('PR-1000003', 'PR-1000004');"
@@ -115,10 +116,19 @@ everything reference(daemon::store& s, const daemon::schedule_config& cfg, sys_s
              bot::deviation_followup_reminders(followup, now, cfg.calendar, cfg.followup)) {
             due.push_back(std::move(r));
         }
+        const bot::approval_snapshot approvals{daemon::load_pending_approvals(s.db()), &people};
+        for (auto& r : bot::approval_reminders(approvals, now, cfg.calendar, cfg.approvals)) {
+            due.push_back(std::move(r));
+        }
         out.due = rows_of(due);
-        const auto a = bot::procedure_review_next_due(reviews, now, cfg.reviews);
-        const auto b = bot::deviation_followup_next_due(followup, now, cfg.calendar, cfg.followup);
-        out.next = !a ? b : !b ? a : std::min(*a, *b);
+        for (const auto at :
+             {bot::procedure_review_next_due(reviews, now, cfg.reviews),
+              bot::deviation_followup_next_due(followup, now, cfg.calendar, cfg.followup),
+              bot::approval_next_due(approvals, now, cfg.calendar, cfg.approvals)}) {
+            if (at && (!out.next || *at < *out.next)) {
+                out.next = at;
+            }
+        }
     });
     return out;
 }
