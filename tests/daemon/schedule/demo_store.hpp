@@ -1,7 +1,7 @@
 #pragma once
 // The scheduler tests' store: the demo configuration loaded, and the schedule benchmark's store
 // filled with `items` open items around fill_now (synchronous=NORMAL: nothing here tests
-// durability).
+// durability); and the same with the demo configuration's scheduler.
 
 #include <catch2/catch.hpp>
 
@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "daemon/app/app.hpp"
+#include "daemon/schedule/scheduler.hpp"
 #include "tests/bench/schedule/fill_store.hpp"
 #include "tests/daemon/config/temp_dir.hpp"
 
@@ -35,6 +36,18 @@ struct demo_store {
         db = std::make_unique<store>(so);
         db->sync_organisation(loaded.org, fill_now);
         bench::fill_store(*db, loaded.org, items, fill_now);
+    }
+};
+
+// The demo store with the demo configuration's scheduler (annual wheel included).
+struct demo_schedule : demo_store {
+    std::unique_ptr<scheduler> sched;
+
+    explicit demo_schedule(int items) : demo_store(items) {
+        std::ostringstream err;
+        auto cfg = load_schedule_config(loaded.cfg, loaded.org, err);
+        REQUIRE(cfg);
+        sched = std::make_unique<scheduler>(std::move(*cfg));
     }
 };
 

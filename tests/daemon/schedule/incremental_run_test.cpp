@@ -24,15 +24,8 @@ using namespace std::chrono;
 
 using daemon::testing::fill_now;
 
-struct schedule_rig : daemon::testing::demo_store {
-    std::unique_ptr<daemon::scheduler> sched;
-
-    explicit schedule_rig(int items) : demo_store(items) {
-        std::ostringstream err;
-        auto cfg = daemon::load_schedule_config(loaded.cfg, loaded.org, err);
-        REQUIRE(cfg);
-        sched = std::make_unique<daemon::scheduler>(std::move(*cfg));
-    }
+struct schedule_rig : daemon::testing::demo_schedule {
+    explicit schedule_rig(int items) : demo_schedule(items) {}
 
     daemon::database& sql() { return db->db(); }
 

@@ -24,15 +24,8 @@ using namespace std::chrono;
 using daemon::testing::fill_now;
 
 // The benchmark's store, small, with the demo configuration's scheduler (annual wheel included).
-struct outbox_rig : daemon::testing::demo_store {
-    std::unique_ptr<daemon::scheduler> sched;
-
-    outbox_rig() : demo_store(600) {
-        std::ostringstream err;
-        auto cfg = daemon::load_schedule_config(loaded.cfg, loaded.org, err);
-        REQUIRE(cfg);
-        sched = std::make_unique<daemon::scheduler>(std::move(*cfg));
-    }
+struct outbox_rig : daemon::testing::demo_schedule {
+    outbox_rig() : demo_schedule(600) {}
 
     std::int64_t outbox_rows() { return db->db().query_int("SELECT count(*) FROM outbox"); }
 };
