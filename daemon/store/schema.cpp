@@ -592,8 +592,43 @@ CREATE TRIGGER IF NOT EXISTS schedule_approval_deleted AFTER DELETE ON approvals
 END;
 )sql";
 
-constexpr std::array<std::string_view, 16> migrations{v1, v2,  v3,  v4,  v5,  v6,  v7,  v8,
-                                                      v9, v10, v11, v12, v13, v14, v15, v16};
+// Version 17: the outbox checks its state with equalities. SQLite evaluates an IN list of more
+// than two values by building a temporary B-tree, and a CHECK is evaluated for every row written:
+// every notification a filing enqueued paid for one. Same columns, rows, ids, index and trigger.
+constexpr std::string_view v17 = R"sql(
+CREATE TABLE outbox_v17 (
+    id INTEGER PRIMARY KEY,
+    recipient_email TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    body TEXT NOT NULL,
+    urgent INTEGER NOT NULL,
+    dedupe_key TEXT,
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state = 'pending' OR state = 'delivered'
+        OR state = 'failed' OR state = 'cancelled'),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    not_before INTEGER NOT NULL,
+    delivered_at INTEGER,
+    conversation TEXT NOT NULL DEFAULT '',
+    UNIQUE (recipient_email, dedupe_key)
+);
+INSERT INTO outbox_v17 (id, recipient_email, channel, body, urgent, dedupe_key, state, attempts,
+        last_error, created_at, not_before, delivered_at, conversation)
+    SELECT id, recipient_email, channel, body, urgent, dedupe_key, state, attempts, last_error,
+        created_at, not_before, delivered_at, conversation FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_v17 RENAME TO outbox;
+CREATE INDEX outbox_pending_by_channel ON outbox (state, channel, not_before);
+CREATE TRIGGER outbox_cancelled_stays_cancelled BEFORE UPDATE OF state ON outbox
+    WHEN OLD.state = 'cancelled' AND NEW.state NOT IN ('cancelled', 'delivered')
+BEGIN
+    SELECT RAISE(IGNORE);
+END;
+)sql";
+
+constexpr std::array<std::string_view, 17> migrations{v1,  v2,  v3,  v4,  v5,  v6,  v7,  v8, v9,
+                                                      v10, v11, v12, v13, v14, v15, v16, v17};
 
 [[noreturn]] void refuse_newer(const database& db, std::int64_t version) {
     throw store_error(

@@ -229,6 +229,19 @@ statement& statement::bind(int index, std::string_view value) {
     return *this;
 }
 
+void statement::bind_borrowed(int index, std::string_view value) {
+    const int rc =
+        sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8);
+    if (rc != SQLITE_OK) {
+        db_->fail(rc, "cannot bind a parameter");
+    }
+}
+
+void statement::forget_bindings() noexcept {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+}
+
 statement& statement::bind(int index, std::nullptr_t) {
     const int rc = sqlite3_bind_null(stmt_, index);
     if (rc != SQLITE_OK) {
@@ -300,9 +313,12 @@ transaction::transaction(database& db, transaction_mode mode) : db_(db) {
 }
 
 transaction::~transaction() {
+    if (!open_) {
+        return;  // commit() reset the cached statements
+    }
     // A cached statement left on a row would keep its read open past the transaction.
     db_.reset_cached();
-    if (open_ && sqlite3_get_autocommit(db_.native()) == 0) {
+    if (sqlite3_get_autocommit(db_.native()) == 0) {
         sqlite3_exec(db_.native(), "ROLLBACK", nullptr, nullptr, nullptr);
     }
 }

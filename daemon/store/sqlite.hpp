@@ -121,6 +121,24 @@ class statement {
         return *this;
     }
 
+    // Resets the statement, binds the arguments to parameters 1, 2, ... without copying the text
+    // ones, runs a statement that returns no rows to completion, then resets it and clears its
+    // bindings, also when it fails, so nothing bound outlives the call. SQLite copies what it
+    // stores while stepping; binding by reference saves each text argument's copy.
+    template <typename... Args>
+    void run_with(const Args&... args) {
+        reset();
+        try {
+            int index = 0;
+            (bind_borrowed(++index, args), ...);
+            run();
+        } catch (...) {
+            forget_bindings();
+            throw;
+        }
+        forget_bindings();
+    }
+
     // Advances to the next row; returns false when there are no more rows.
     bool step();
     // Steps a statement that returns no rows, to completion.
@@ -138,6 +156,28 @@ class statement {
   private:
     friend class database;
     friend class transaction;
+
+    // Binds text that must stay alive and unchanged until the bindings are cleared.
+    void bind_borrowed(int index, std::string_view value);
+    void bind_borrowed(int index, const std::string& value) {
+        bind_borrowed(index, std::string_view{value});
+    }
+    void bind_borrowed(int index, const char* value) {
+        bind_borrowed(index, std::string_view{value});
+    }
+    template <typename T>
+    void bind_borrowed(int index, const std::optional<T>& value) {
+        if (value) {
+            bind_borrowed(index, *value);
+        } else {
+            bind(index, nullptr);
+        }
+    }
+    template <typename T>
+    void bind_borrowed(int index, const T& value) {
+        bind(index, value);
+    }
+    void forget_bindings() noexcept;
 
     // Steps to completion, reporting a failure as `context`.
     void run_as(std::string_view context);

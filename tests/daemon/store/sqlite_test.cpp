@@ -66,6 +66,32 @@ TEST_CASE_METHOD(sqlite_fixture, "statements bind values and read them back, nul
     CHECK_FALSE(s.step());
 }
 
+TEST_CASE_METHOD(sqlite_fixture,
+                 "run_with stores text bound by reference and keeps no binding afterwards",
+                 "[store]") {
+    statement insert{db, "INSERT INTO t VALUES (?, ?)"};
+    {
+        std::string key = "first";
+        insert.run_with(key, std::optional<int>{7});
+        key.assign("overwritten after the call");
+    }
+    insert.run_with(std::optional<std::string>{}, 8);  // a NULL key is a distinct row
+    insert.run_with(std::string{"third"} + " row", std::optional<std::int64_t>{});
+    CHECK(db.query_int("SELECT count(*) FROM t WHERE k = 'first' AND v = 7") == 1);
+    CHECK(db.query_int("SELECT count(*) FROM t WHERE k IS NULL AND v = 8") == 1);
+    CHECK(db.query_int("SELECT count(*) FROM t WHERE k = 'third row' AND v IS NULL") == 1);
+
+    // Run again without arguments, it binds nothing: both parameters are NULL.
+    insert.run();
+    CHECK(db.query_int("SELECT count(*) FROM t WHERE k IS NULL AND v IS NULL") == 1);
+
+    // A failing run reports the failure, is reset and forgets its arguments too.
+    CHECK_THROWS_WITH(insert.run_with("first", 9), Catch::Contains("UNIQUE constraint failed"));
+    insert.run();
+    CHECK(db.query_int("SELECT count(*) FROM t WHERE k IS NULL AND v IS NULL") == 2);
+    CHECK(rows() == 5);
+}
+
 TEST_CASE("a statement with a mistake is reported with the file and SQLite's words", "[store]") {
     temp_folder tmp;
     database db{tmp.path() / "t.db", open_mode::create};
