@@ -15,6 +15,7 @@
 #include "daemon/store/schedule_index.hpp"
 #include "daemon/store/schedule_store.hpp"
 #include "tests/daemon/schedule/demo_store.hpp"
+#include "tests/daemon/schedule/whole_store_rules.hpp"
 
 namespace {
 
@@ -106,28 +107,9 @@ TEST_CASE(
     outbox_rig t;
     const auto& cfg = t.sched->config();
     std::map<std::string, std::string> expected;  // recipient and key -> message JSON
-    t.db->with_read([&](const bot::directory& people, const bot::repository& repo) {
-        bot::procedure_review_snapshot reviews;
-        reviews.procedures = daemon::load_procedures(t.db->db());
-        reviews.awaiting_approval = daemon::procedures_awaiting_approval(t.db->db());
-        reviews.org = &people;
-        std::vector<std::string> unit_ids;
-        for (const auto& u : people.all_units()) {
-            unit_ids.push_back(u.id);
-        }
-        bot::deviation_followup_snapshot followup;
-        followup.open_cases = repo.open_cases_in(unit_ids);
-        followup.rules = cfg.rules;
-        followup.org = &people;
-        auto due = bot::procedure_review_reminders(reviews, fill_now, cfg.calendar, cfg.reviews);
-        for (auto& r :
-             bot::deviation_followup_reminders(followup, fill_now, cfg.calendar, cfg.followup)) {
-            due.push_back(std::move(r));
-        }
-        for (const auto& r : due) {
-            expected[r.recipient_email + " " + r.dedupe_key] = daemon::message_to_json(r.body);
-        }
-    });
+    for (const auto& r : daemon::testing::whole_store_rules(*t.db, cfg, fill_now).due) {
+        expected[r.recipient_email + " " + r.dedupe_key] = daemon::message_to_json(r.body);
+    }
     REQUIRE(expected.size() > 10);
     std::size_t compared = 0;
     for (const auto& r : t.sched->run_once(*t.db, fill_now, false)) {

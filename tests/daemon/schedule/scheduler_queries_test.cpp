@@ -17,6 +17,7 @@
 #include "daemon/store/procedure_store.hpp"
 #include "daemon/store/schedule_store.hpp"
 #include "tests/daemon/schedule/demo_store.hpp"
+#include "tests/daemon/schedule/whole_store_rules.hpp"
 
 namespace {
 
@@ -89,48 +90,14 @@ std::vector<reminder_row> rows_of(const std::vector<bot::due_reminder>& due) {
     return out;
 }
 
-// The rules over everything in the store: every active procedure and every open case, as the
-// scheduler read them before it asked the store for what falls due.
 struct everything {
     std::vector<reminder_row> due;
     std::optional<sys_seconds> next;
 };
 
 everything reference(daemon::store& s, const daemon::schedule_config& cfg, sys_seconds now) {
-    everything out;
-    s.with_read([&](const bot::directory& people, const bot::repository& repo) {
-        bot::procedure_review_snapshot reviews;
-        reviews.procedures = daemon::load_procedures(s.db());
-        reviews.awaiting_approval = daemon::procedures_awaiting_approval(s.db());
-        reviews.org = &people;
-        std::vector<std::string> unit_ids;
-        for (const auto& u : people.all_units()) {
-            unit_ids.push_back(u.id);
-        }
-        bot::deviation_followup_snapshot followup;
-        followup.open_cases = repo.open_cases_in(unit_ids);
-        followup.rules = cfg.rules;
-        followup.org = &people;
-        auto due = bot::procedure_review_reminders(reviews, now, cfg.calendar, cfg.reviews);
-        for (auto& r :
-             bot::deviation_followup_reminders(followup, now, cfg.calendar, cfg.followup)) {
-            due.push_back(std::move(r));
-        }
-        const bot::approval_snapshot approvals{daemon::load_pending_approvals(s.db()), &people};
-        for (auto& r : bot::approval_reminders(approvals, now, cfg.calendar, cfg.approvals)) {
-            due.push_back(std::move(r));
-        }
-        out.due = rows_of(due);
-        for (const auto at :
-             {bot::procedure_review_next_due(reviews, now, cfg.reviews),
-              bot::deviation_followup_next_due(followup, now, cfg.calendar, cfg.followup),
-              bot::approval_next_due(approvals, now, cfg.calendar, cfg.approvals)}) {
-            if (at && (!out.next || *at < *out.next)) {
-                out.next = at;
-            }
-        }
-    });
-    return out;
+    const auto whole = daemon::testing::whole_store_rules(s, cfg, now);
+    return {rows_of(whole.due), whole.next};
 }
 
 }  // namespace
