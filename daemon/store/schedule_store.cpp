@@ -143,8 +143,9 @@ std::vector<bot::deviation_case> followup_cases_to_decide(
     std::chrono::year_month_day measures_due_before) {
     auto& cases = db.cached(
         "SELECT id, human_id, year, seq, kind, category, unit_id, state, probability, "
-        "consequence, created_at FROM cases WHERE id IN (SELECT id FROM cases WHERE state = ? "
-        "AND created_at <= ? UNION SELECT case_id FROM measures WHERE state = ? AND due_date < ?) "
+        "consequence, created_at FROM cases WHERE id IN (SELECT id FROM cases WHERE unit_id IN "
+        "(SELECT id FROM units WHERE active = 1) AND state = ? AND created_at <= ? "
+        "UNION SELECT case_id FROM measures WHERE state = ? AND due_date < ?) "
         "AND " +
         std::string{open_in_active_unit} + " ORDER BY id");
     const std::string open_measure{bot::to_string(bot::measure_state::open)};

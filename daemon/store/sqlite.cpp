@@ -221,8 +221,10 @@ statement& statement::bind(int index, bool value) {
 }
 
 statement& statement::bind(int index, std::string_view value) {
-    const int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
-                                       SQLITE_UTF8);
+    // An empty view may point nowhere, and SQLite binds a null pointer as NULL, not as ''.
+    const char* text = value.data() != nullptr ? value.data() : "";
+    const int rc =
+        sqlite3_bind_text64(stmt_, index, text, value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
     if (rc != SQLITE_OK) {
         db_->fail(rc, "cannot bind a parameter");
     }
@@ -230,8 +232,10 @@ statement& statement::bind(int index, std::string_view value) {
 }
 
 void statement::bind_borrowed(int index, std::string_view value) {
+    // An empty view may point nowhere, and SQLite binds a null pointer as NULL, not as ''.
+    const char* text = value.data() != nullptr ? value.data() : "";
     const int rc =
-        sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8);
+        sqlite3_bind_text64(stmt_, index, text, value.size(), SQLITE_STATIC, SQLITE_UTF8);
     if (rc != SQLITE_OK) {
         db_->fail(rc, "cannot bind a parameter");
     }

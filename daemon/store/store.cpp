@@ -52,6 +52,36 @@ void audit_system(database& db, std::chrono::sys_seconds now, std::string_view a
     s.bind_all(to_unix(now), action, detail).run();
 }
 
+// Which audit records of a decision its case history lines carry (schema version 18): a
+// successful action on a case, without detail, by the person and channel of a history line the
+// decision writes for that case at the same instant. Each line carries at most one.
+struct audit_folding {
+    std::vector<const std::string*> event_action;  // per event: the action it records, or null
+    std::vector<bool> audit_in_history;            // per audit record: carried by a line
+};
+
+audit_folding fold_audit_into_history(const bot::decision& d, std::chrono::sys_seconds now) {
+    audit_folding out{std::vector<const std::string*>(d.events.size(), nullptr),
+                      std::vector<bool>(d.audit.size(), false)};
+    for (std::size_t a = 0; a < d.audit.size(); ++a) {
+        const auto& record = d.audit[a];
+        if (record.outcome != "ok" || !record.detail.empty() || record.target.empty()) {
+            continue;
+        }
+        for (std::size_t e = 0; e < d.events.size(); ++e) {
+            const auto& line = d.events[e];
+            const auto at = line.at == std::chrono::sys_seconds{} ? now : line.at;
+            if (out.event_action[e] == nullptr && line.case_human_id == record.target &&
+                line.actor_email == record.actor_email && line.via == record.via && at == now) {
+                out.event_action[e] = &record.action;
+                out.audit_in_history[a] = true;
+                break;
+            }
+        }
+    }
+    return out;
+}
+
 // Opens without ever creating over an existing file, then reads before anything may write, so
 // a file that is not a database (or is damaged) is reported and left byte for byte as it was.
 database open_database(const store_options& options) {
@@ -245,9 +275,11 @@ void store::apply_in_transaction(const bot::decision& d, const std::string& acto
         "SELECT (SELECT COALESCE(MAX(n), 0) FROM case_events WHERE case_id = ?1) FROM cases "
         "WHERE id = ?1 AND human_id = ?2");
     auto& event = db_.cached(
-        "INSERT INTO case_events (case_id, n, at, actor_email, via, kind, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)");
-    for (const auto& e : d.events) {
+        "INSERT INTO case_events (case_id, n, at, actor_email, via, kind, detail, action) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    const auto folded = fold_audit_into_history(d, now);
+    for (std::size_t i = 0; i < d.events.size(); ++i) {
+        const auto& e = d.events[i];
         const auto at = e.at == std::chrono::sys_seconds{} ? now : e.at;
         const auto number = detail::parse_case_number(e.case_human_id);
         const std::optional<std::int64_t> case_id =
@@ -267,14 +299,19 @@ void store::apply_in_transaction(const bot::decision& d, const std::string& acto
             line = last_line.int64(0) + 1;
             last_line.reset();
         }
+        const auto* action = folded.event_action[i];
         event.run_with(case_id, line, to_unix(at), e.actor_email, bot::to_string(e.via), e.kind,
-                       e.detail);
+                       e.detail, action ? std::string_view{*action} : std::string_view{});
     }
 
     auto& audit = db_.cached(
         "INSERT INTO audit (at, actor_email, via, action, target, outcome, detail) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)");
-    for (const auto& a : d.audit) {
+    for (std::size_t i = 0; i < d.audit.size(); ++i) {
+        if (folded.audit_in_history[i]) {
+            continue;
+        }
+        const auto& a = d.audit[i];
         audit.run_with(to_unix(now), a.actor_email, bot::to_string(a.via), a.action, a.target,
                        a.outcome, a.detail);
     }

@@ -87,7 +87,8 @@ raw_due_rows raw_fresh_due_at(daemon::database& db, sys_seconds now, const raw_c
         "WITH c AS (SELECT c.human_id, c.created_at, u.leader_email AS leader,"
         "  u.deputy_email AS deputy,"
         "  coalesce(nullif(up.leader_email, ''), up.deputy_email, '') AS above"
-        " FROM cases c JOIN units u ON u.id = c.unit_id LEFT JOIN units up ON up.id = u.parent_id"
+        " FROM units u CROSS JOIN cases c ON c.unit_id = u.id"  // a seek per unit: cases_by_unit
+        " LEFT JOIN units up ON up.id = u.parent_id"
         " WHERE c.state = 'ny' AND c.created_at <= ?1 AND u.active = 1),"
         " k AS (SELECT human_id AS subject, leader AS email,"
         "  'deviation_followup:' || human_id || '::remind-1:' || leader AS key"

@@ -85,6 +85,7 @@ TEST_CASE("a version 11 outbox is rebuilt for cancelled reminders and keeps ever
     }
     {
         database db{path, open_mode::existing};
+        db.exec(schema_before_v18);
         db.exec(outbox_v11);
         bot::message m;
         m.title = "Påminnelse";
@@ -125,6 +126,7 @@ TEST_CASE("a version 16 outbox keeps every row, its index and its rules when reb
     }
     {
         database db{path, open_mode::existing};
+        db.exec(schema_before_v18);
         db.exec(outbox_v16);
         bot::message m;
         m.title = "Påminnelse";

@@ -81,7 +81,7 @@ TEST_CASE("a new database file is created with the current schema, folder includ
     { store s{{path}}; }
     CHECK(std::filesystem::exists(path));
     CHECK(user_version(path) == latest_schema_version());
-    CHECK(latest_schema_version() == 17);
+    CHECK(latest_schema_version() == 18);
     CHECK(integrity(path) == "ok");
 }
 

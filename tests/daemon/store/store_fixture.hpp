@@ -10,6 +10,7 @@
 #include <iterator>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "daemon/store/sqlite.hpp"
 #include "daemon/store/store.hpp"
@@ -41,6 +42,17 @@ class temp_folder {
   private:
     std::filesystem::path path_;
 };
+
+// Takes schema version 18 back on a current database: new cases found by an index of their own,
+// no audit_log, and history lines that name no action.
+inline constexpr std::string_view schema_before_v18 = R"sql(
+DROP VIEW audit_log;
+ALTER TABLE case_events DROP COLUMN action;
+DROP INDEX cases_by_unit;
+CREATE INDEX cases_by_unit ON cases (unit_id, state);
+CREATE INDEX cases_by_state ON cases (state, created_at);
+PRAGMA user_version = 17;
+)sql";
 
 inline std::string read_bytes(const std::filesystem::path& p) {
     std::ifstream in{p, std::ios::binary};

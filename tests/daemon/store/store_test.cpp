@@ -118,8 +118,14 @@ TEST_CASE_METHOD(store_fixture, "handle applies a whole decision and the views s
     REQUIRE(report[0].history.size() == 1);
     CHECK(report[0].history[0].kind == "filed");
     CHECK(report[0].history[0].at == t0 + 10s);
-    CHECK(count_rows(path, "audit WHERE action = 'case.file'") == 1);
-    CHECK(count_rows(path, "audit WHERE action = 'organisation.sync'") == 1);
+    // The filing's audit record is its history line, which names the action.
+    CHECK(count_rows(path,
+                     "audit_log WHERE action = 'case.file' AND target = 'AV-2026-0001' AND "
+                     "actor_email = 'ola@k.no' AND via = 'console' AND outcome = 'ok' AND "
+                     "at = " +
+                         std::to_string((t0 + 10s).time_since_epoch().count())) == 1);
+    CHECK(count_rows(path, "audit WHERE action = 'case.file'") == 0);
+    CHECK(count_rows(path, "audit_log WHERE action = 'organisation.sync'") == 1);
 }
 
 TEST_CASE_METHOD(store_fixture, "a later decision updates the case and replaces its measures",
@@ -205,6 +211,9 @@ TEST_CASE_METHOD(store_fixture, "a write failing at any step leaves nothing behi
         auto d = filing_decision(1);
         d.conversation = bot::conversation_state{"input", {{"step", "2"}}};
         d.preferences = bot::person_preferences{"ola@k.no", bot::language::en};
+        // The filing's audit record rides on its history line; this one has a row of its own.
+        d.audit.push_back(
+            {"ola@k.no", bot::channel::console, "preferences.lang", "ola@k.no", "ok", "en"});
         return d;
     };
     int failures = 0;
