@@ -109,7 +109,13 @@ class json_writer {
         }
         out_ += '"';
     }
-    void key(std::string_view k) {
+    // An object key; `name` is one of this file's literals, which need no escaping.
+    void key(std::string_view name) {
+        out_ += '"';
+        out_ += name;
+        out_ += "\":";
+    }
+    void escaped_key(std::string_view k) {
         string(k);
         out_ += ':';
     }
@@ -233,7 +239,7 @@ void write_action(json_writer& w, const bot::action& a) {
             w.raw(",");
         }
         first = false;
-        w.key(k);
+        w.escaped_key(k);
         w.string(v);
     }
     w.raw("},");

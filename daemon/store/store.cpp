@@ -163,15 +163,17 @@ std::vector<store::batch_outcome> store::handle_many(const std::vector<batch_ite
 
 handle_result store::handle_in_transaction(const bot::inbound_event& ev,
                                            std::chrono::sys_seconds now, const decide_fn& decide) {
-    if (!ev.dedupe_key.empty() && has_seen(ev.dedupe_key)) {
-        return handle_result{true, {}};
+    // The key is recorded first: one statement both tells a redelivery and records a new key,
+    // and if this event fails, its rollback takes the key back with everything else.
+    if (!ev.dedupe_key.empty()) {
+        record_seen(ev.dedupe_key, now);
+        if (db_.changes() == 0) {
+            return handle_result{true, {}};
+        }
     }
     detail::sql_view view{db_};
     auto decided = decide(view, view);
     apply_in_transaction(decided, ev.sender_email, ev.via, now);
-    if (!ev.dedupe_key.empty()) {
-        record_seen(ev.dedupe_key, now);
-    }
     return handle_result{false, std::move(decided)};
 }
 
