@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "bot/schedule/digest.hpp"
-#include "daemon/schedule/memo_directory.hpp"
+#include "daemon/store/memo_directory.hpp"
 #include "daemon/schedule/scheduler.hpp"
 #include "daemon/schedule/scheduler_detail.hpp"
 #include "daemon/store/procedure_store.hpp"

@@ -9,6 +9,7 @@
 
 #include "bot/domain/names.hpp"
 #include "daemon/store/batched_wal_vfs.hpp"
+#include "daemon/store/memo_directory.hpp"
 #include "daemon/store/message_json.hpp"
 #include "daemon/store/procedure_store.hpp"
 #include "daemon/store/reminder_cancellation.hpp"
@@ -172,7 +173,8 @@ handle_result store::handle_in_transaction(const bot::inbound_event& ev,
         }
     }
     detail::sql_view view{db_};
-    auto decided = decide(view, view);
+    const memo_directory organisation{view};
+    auto decided = decide(organisation, view);
     apply_in_transaction(decided, ev.sender_email, ev.via, now);
     return handle_result{false, std::move(decided)};
 }

@@ -160,65 +160,97 @@ class temp_folder {
 
 // ---- 1. Durable filing rate ----
 
-// What submitting a filled-in filing decides: the new case, its "filed" history line, the audit
-// record, a card to the unit's leader, and the end of the dialog.
-bot::decision filing_decision(const bot::directory& dir, const bot::repository& repo, int i) {
-    const int year = 2026;
-    bot::deviation_case c;
-    c.year = year;
-    c.seq = repo.next_case_seq(year);
-    c.human_id = bot::format_case_id("AV", year, c.seq);
-    c.kind = bot::case_kind::avvik;
-    c.cat = bot::category::tjeneste;
-    c.unit_id = "solbakken";
-    c.reporter_email = reporter;
-    c.description = "Feil medisin ble gitt til beboer på rom " + std::to_string(i % 40) +
-                    " under kveldsvakten; oppdaget ved neste utdeling.";
-    c.occurred = "2026-05-27 21:30";
-    c.immediate_action = "Lege kontaktet, beboer observert";
-    c.created_at = now;
-    c.updated_at = now;
+// A filing whose every field is set, waiting for "submit".
+bot::conversation_state filled_in_filing() {
+    bot::conversation_state s;
+    s.flow = "file";
+    s.fields = {{"asking", "confirm"},
+                {"description",
+                 "Feil medisin ble gitt til beboer på rom 12 under kveldsvakten; oppdaget ved "
+                 "neste utdeling."},
+                {"kind", "avvik"},
+                {"kind_guessed", "1"},
+                {"category", "tjeneste"},
+                {"unit", "solbakken"},
+                {"occurred", "2026-05-27 21:30"},
+                {"immediate_action", "Lege kontaktet, beboer observert"}};
+    return s;
+}
 
-    bot::decision d;
-    d.events.push_back({c.human_id, now, reporter, bot::channel::console, "filed", ""});
-    d.audit.push_back({reporter, bot::channel::console, "case.file", c.human_id, "ok", ""});
-    const auto unit = dir.find_unit(c.unit_id);
-    const std::string leader = unit ? unit->leader_email : std::string{};
-    bot::message card;
-    card.title = "Avvik " + c.human_id + " – Solbakken sykehjem";
-    card.subject_key = c.human_id;
-    card.facts = {
-        {"Type", "Avvik"},   {"Kategori", "Tjeneste/bruker"},      {"Enhet", "Solbakken sykehjem"},
-        {"Når", c.occurred}, {"Strakstiltak", c.immediate_action}, {"Meldt av", "kari.nordmann"},
-        {"Status", "Ny"}};
-    card.text = c.description;
-    card.actions = {{"case.receive", "Ta imot", {{"case", c.human_id}}, {}},
-                    {"case.forward", "Send videre", {{"case", c.human_id}}, {}}};
-    d.notifications.push_back({leader, std::move(card), false, c.human_id + ":filed"});
-    d.conversation = bot::conversation_state{};
-    d.case_write = std::move(c);
+std::string filer_email(int i) {
+    return "ansatt" + std::to_string(i) + "@eksempel.kommune.no";
+}
+
+bot::inbound_event submit_by(int filer) {
+    bot::inbound_event ev;
+    ev.sender_email = filer_email(filer);
+    ev.via = bot::channel::console;
+    ev.conversation = "bench";
+    ev.action_verb = "draft.submit";
+    ev.dedupe_key = "console:bench:" + std::to_string(filer);
+    return ev;
+}
+
+// The demo municipality with `filers` more staff at Solbakken, each with a filing filled in and
+// stored as the turns before "submit" leave it. A filing is then what it is for a user: the
+// bot's decision on the submit (the case, its history line carrying the audit record, the card
+// to the unit's leader and to the deputy, the end of the stored dialog) and the event's dedupe
+// key, committed in one transaction.
+void seat_filers(daemon::store& store, int filers) {
+    auto org = demo_organisation();
+    for (int i = 0; i < filers; ++i) {
+        org.people.push_back({filer_email(i), "Ansatt " + std::to_string(i), "solbakken",
+                              "employee", bot::language::nb, bot::channel::console, true});
+    }
+    store.sync_organisation(org, now);
+    std::vector<bot::inbound_event> turns;
+    for (int i = 0; i < filers; ++i) {
+        turns.push_back(submit_by(i));
+        turns.back().dedupe_key = "console:bench:fill:" + std::to_string(i);
+    }
+    const daemon::store::decide_fn fill_in = [](const bot::directory&, const bot::repository&) {
+        bot::decision d;
+        d.conversation = filled_in_filing();
+        return d;
+    };
+    std::vector<daemon::store::batch_item> items;
+    for (const auto& ev : turns) {
+        items.push_back({&ev, &fill_in});
+    }
+    for (const auto& outcome : store.handle_many(items, now)) {
+        if (outcome.error) {
+            std::rethrow_exception(outcome.error);
+        }
+    }
+}
+
+// The bot's decision on filer `i`'s submit; throws when it is not a filing, so that a change in
+// the dialog cannot turn the measurement into one of something else.
+bot::decision submit_decision(const bot::bot& b, const bot::inbound_event& ev,
+                              const bot::directory& dir, const bot::repository& repo) {
+    auto d = b.decide(ev, dir, repo, now);
+    if (!d.case_write || d.notifications.size() != 2 || !d.conversation ||
+        !d.conversation->empty()) {
+        throw std::runtime_error("the submit of " + ev.sender_email +
+                                 " did not file a case with a card to leader and deputy");
+    }
     return d;
 }
 
-// Files deviations through the store, one inbound event (one transaction) each.
+// Files deviations through the store, one submit (one transaction) each.
 class store_filer {
   public:
-    store_filer(const fs::path& file, bool synchronous_full)
+    store_filer(const fs::path& file, bool synchronous_full, int filings)
         : store_(daemon::store_options{file, synchronous_full, 5000}) {
-        store_.sync_organisation(demo_organisation(), now);
-        ev_.sender_email = reporter;
-        ev_.via = bot::channel::console;
-        ev_.conversation = "bench";
-        ev_.action_verb = "draft.submit";
+        seat_filers(store_, filings);
     }
     // Files `n` more; returns the seconds it took.
     double run(int n) {
         const auto start = bench_clock::now();
         for (int k = 0; k < n; ++k, ++done_) {
-            ev_.dedupe_key = "console:bench:" + std::to_string(done_);
-            const int i = done_;
-            store_.handle(ev_, now, [i](const bot::directory& dir, const bot::repository& repo) {
-                return filing_decision(dir, repo, i);
+            const auto ev = submit_by(done_);
+            store_.handle(ev, now, [&](const bot::directory& dir, const bot::repository& repo) {
+                return submit_decision(bot_, ev, dir, repo);
             });
         }
         return seconds_since(start);
@@ -226,7 +258,7 @@ class store_filer {
 
   private:
     daemon::store store_;
-    bot::inbound_event ev_;
+    const bot::bot bot_{bot::bot_settings{}};
     int done_ = 0;
 };
 
@@ -234,13 +266,13 @@ class store_filer {
 // next, through the store thread's group commit, as `serve` handles Teams messages.
 class group_filer {
   public:
-    group_filer(const fs::path& file, bool synchronous_full, int filers)
+    group_filer(const fs::path& file, bool synchronous_full, int filers, int filings)
         : store_(daemon::store_options{file, synchronous_full, 5000}),
           commits_(
               store_, [this](std::function<void()> f) { thread_.post(std::move(f)); },
               [] { return now; }),
           filers_(filers) {
-        store_.sync_organisation(demo_organisation(), now);
+        seat_filers(store_, filings);
     }
     // Files `n` more, spread over the filers; returns the seconds it took.
     double run(int n) {
@@ -266,18 +298,12 @@ class group_filer {
 
   private:
     void file_one() {
-        const int i = next_.fetch_add(1);
-        bot::inbound_event ev;
-        ev.sender_email = reporter;
-        ev.via = bot::channel::console;
-        ev.conversation = "bench";
-        ev.action_verb = "draft.submit";
-        ev.dedupe_key = "console:bench:" + std::to_string(i);
+        auto ev = submit_by(next_.fetch_add(1));
         std::promise<void> receipt;
         commits_.submit(
-            std::move(ev),
-            [i](const bot::directory& dir, const bot::repository& repo) {
-                return filing_decision(dir, repo, i);
+            ev,
+            [this, ev](const bot::directory& dir, const bot::repository& repo) {
+                return submit_decision(bot_, ev, dir, repo);
             },
             [&receipt](daemon::handle_result, std::exception_ptr error) {
                 if (error) {
@@ -292,6 +318,7 @@ class group_filer {
     daemon::store store_;
     test::task_thread thread_;  // declared after the store: stops first
     daemon::group_commit commits_;
+    const bot::bot bot_{bot::bot_settings{}};
     int filers_;
     std::atomic<int> next_{0};
 };
@@ -393,11 +420,11 @@ rates measure_round(const fs::path& folder, int round, int n, medium m) {
     const auto file = [&](const char* side) {
         return m == medium::memory ? fs::path{":memory:"} : folder / (side + name);
     };
-    store_filer filer{file("store"), full};
+    store_filer filer{file("store"), full, n};
     raw_inserter inserter{file("raw"), full};
     std::optional<group_filer> group;
     if (m != medium::memory) {
-        group.emplace(file("group"), full, concurrent_filers);
+        group.emplace(file("group"), full, concurrent_filers, n);
     }
     double store_s = 0, raw_s = 0, group_s = 0;
     for (int done = 0, c = 0; done < n; done += chunk, ++c) {
@@ -524,23 +551,6 @@ class memory_repository final : public bot::repository {
   private:
     bot::conversation_state conv_;
 };
-
-// A filing whose every field is set, waiting for "submit".
-bot::conversation_state filled_in_filing() {
-    bot::conversation_state s;
-    s.flow = "file";
-    s.fields = {{"asking", "confirm"},
-                {"description",
-                 "Feil medisin ble gitt til beboer på rom 12 under kveldsvakten; oppdaget ved "
-                 "neste utdeling."},
-                {"kind", "avvik"},
-                {"kind_guessed", "1"},
-                {"category", "tjeneste"},
-                {"unit", "solbakken"},
-                {"occurred", "2026-05-27 21:30"},
-                {"immediate_action", "Lege kontaktet, beboer observert"}};
-    return s;
-}
 
 // Keeps the compiler from dropping work whose result nobody reads.
 template <typename T>

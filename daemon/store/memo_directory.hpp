@@ -1,7 +1,8 @@
 #pragma once
-// The organisation as one read sees it, each person and unit looked up once: reminder texts ask
-// for the same few leaders thousands of times. Lives no longer than the read it wraps; not
-// thread-safe.
+// The organisation as one read sees it, each person, unit and the committees looked up once: a
+// filing's cards ask for the same unit and its leaders dozens of times, reminder texts for the
+// same few leaders thousands of times. Lives no longer than the read or the decision it wraps,
+// during which the organisation does not change; not thread-safe.
 
 #include <map>
 #include <optional>
@@ -36,13 +37,19 @@ class memo_directory final : public bot::directory {
         }
         return *all_units_;
     }
-    std::vector<bot::committee> all_committees() const override { return db_.all_committees(); }
+    std::vector<bot::committee> all_committees() const override {
+        if (!committees_) {
+            committees_ = db_.all_committees();
+        }
+        return *committees_;
+    }
 
   private:
     const bot::directory& db_;
     mutable std::map<std::string, std::optional<bot::person>, std::less<>> people_;
     mutable std::map<std::string, std::optional<bot::unit>, std::less<>> units_;
     mutable std::optional<std::vector<bot::unit>> all_units_;
+    mutable std::optional<std::vector<bot::committee>> committees_;
 };
 
 }  // namespace kv::daemon
