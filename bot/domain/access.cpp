@@ -1,7 +1,7 @@
 #include "bot/domain/access.hpp"
 
 #include <algorithm>
-#include <set>
+#include <optional>
 
 namespace kv::bot {
 namespace {
@@ -13,17 +13,18 @@ bool directly_leads(const unit& u, const std::string& email) {
 }  // namespace
 
 bool leads_unit(const directory& dir, const std::string& email, const std::string& unit_id) {
-    std::set<std::string> seen;  // a cycle in a broken tree must not loop forever
-    std::string current = unit_id;
-    while (!current.empty() && seen.insert(current).second) {
-        const auto u = dir.find_unit(current);
-        if (!u) {
-            return false;
-        }
+    // A cycle in a broken tree must not loop forever: the walk stops 1000 levels up, far above
+    // any organisation's top.
+    constexpr int deepest = 1000;
+    std::optional<unit> u = dir.find_unit(unit_id);
+    for (int depth = 0; u && depth < deepest; ++depth) {
         if (directly_leads(*u, email)) {
             return true;
         }
-        current = u->parent_id;
+        if (u->parent_id.empty()) {
+            return false;
+        }
+        u = dir.find_unit(u->parent_id);
     }
     return false;
 }
