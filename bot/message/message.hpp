@@ -19,6 +19,8 @@ struct action_input {
     std::vector<std::pair<std::string, std::string>> choices;  // (value, label), for choice
     bool required = true;
     std::string value{};  // shown filled in: a preset, or what the person typed before
+
+    bool operator==(const action_input&) const = default;
 };
 
 // A button. Pressing it sends an action event with `verb`, `data` and the inputs' values.
@@ -30,11 +32,15 @@ struct action {
     // A form: the inputs are shown with the message itself and one press submits them all.
     // Otherwise a channel may ask for the inputs after the press.
     bool form = false;
+
+    bool operator==(const action&) const = default;
 };
 
 struct fact {
     std::string label;
     std::string value;
+
+    bool operator==(const fact&) const = default;
 };
 
 struct message {
@@ -45,6 +51,8 @@ struct message {
     // Identifies what the message is about (e.g. a case id), so a channel that can update a
     // message in place (a Teams card) knows which earlier copies to replace.
     std::string subject_key;
+
+    bool operator==(const message&) const = default;
 };
 
 }  // namespace kv::bot

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <optional>
 #include <utility>
 
 #include "daemon/store/sqlite.hpp"
@@ -65,6 +66,42 @@ bot::action decode_action(const json& j) {
         a.inputs.push_back(decode_input(in));
     }
     return a;
+}
+
+// The length of the well-formed UTF-8 sequence starting at s[i] (2 to 4), or 0.
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+        n = 2;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+        n = 3;
+        if (b0 == 0xE0)
+            lo = 0xA0;
+        if (b0 == 0xED)
+            hi = 0x9F;  // no surrogates
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+        n = 4;
+        if (b0 == 0xF0)
+            lo = 0x90;
+        if (b0 == 0xF4)
+            hi = 0x8F;
+    } else {
+        return 0;
+    }
+    if (i + n > s.size()) {
+        return 0;
+    }
+    for (std::size_t k = 1; k < n; ++k) {
+        const auto b = static_cast<unsigned char>(s[i + k]);
+        const auto min = k == 1 ? lo : static_cast<unsigned char>(0x80);
+        const auto max = k == 1 ? hi : static_cast<unsigned char>(0xBF);
+        if (b < min || b > max) {
+            return 0;
+        }
+    }
+    return n;
 }
 
 // Messages are written on every filing and every notification, so they are serialised straight
@@ -158,42 +195,6 @@ class json_writer {
         }
     }
 
-    // The length of the well-formed UTF-8 sequence starting at s[i] (2 to 4), or 0.
-    static std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
-        const auto b0 = static_cast<unsigned char>(s[i]);
-        std::size_t n = 0;
-        unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
-        if (b0 >= 0xC2 && b0 <= 0xDF) {
-            n = 2;
-        } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-            n = 3;
-            if (b0 == 0xE0)
-                lo = 0xA0;
-            if (b0 == 0xED)
-                hi = 0x9F;  // no surrogates
-        } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-            n = 4;
-            if (b0 == 0xF0)
-                lo = 0x90;
-            if (b0 == 0xF4)
-                hi = 0x8F;
-        } else {
-            return 0;
-        }
-        if (i + n > s.size()) {
-            return 0;
-        }
-        for (std::size_t k = 1; k < n; ++k) {
-            const auto b = static_cast<unsigned char>(s[i + k]);
-            const auto min = k == 1 ? lo : static_cast<unsigned char>(0x80);
-            const auto max = k == 1 ? hi : static_cast<unsigned char>(0xBF);
-            if (b < min || b > max) {
-                return 0;
-            }
-        }
-        return n;
-    }
-
     std::string& out_;
 };
 
@@ -283,7 +284,12 @@ bot::message decode_message(const json& j) {
 
 std::string message_to_json(const bot::message& m) {
     std::string out;
-    out.reserve(256 + m.text.size());
+    write_message_json(m, out);
+    return out;
+}
+
+void write_message_json(const bot::message& m, std::string& out) {
+    out.clear();
     json_writer w{out};
     w.raw("{");
     w.key("actions");
@@ -320,7 +326,6 @@ std::string message_to_json(const bot::message& m) {
     w.key("title");
     w.string(m.title);
     w.raw("}");
-    return out;
 }
 
 bot::message message_from_json(std::string_view text) {
@@ -335,7 +340,192 @@ std::string conversation_to_json(const bot::conversation_state& c) {
     return json{{"flow", c.flow}, {"fields", c.fields}}.dump();
 }
 
+namespace {
+
+// Reads the dialog state as conversation_to_json writes it (nlohmann's compact dump, keys in
+// order: {"fields":{"k":"v",...},"flow":"..."}) without building a JSON tree: every turn of a
+// dialog reads it. Returns nullopt on anything else, which the full parser then reads or refuses.
+class dialog_state_reader {
+  public:
+    explicit dialog_state_reader(std::string_view text) : s_(text) {}
+
+    std::optional<bot::conversation_state> read() {
+        bot::conversation_state c;
+        if (!literal("{\"fields\":{")) {
+            return std::nullopt;
+        }
+        if (!literal("}")) {
+            do {
+                auto key = string();
+                if (!key || !literal(":")) {
+                    return std::nullopt;
+                }
+                auto value = string();
+                if (!value) {
+                    return std::nullopt;
+                }
+                c.fields.insert_or_assign(std::move(*key), std::move(*value));
+            } while (literal(","));
+            if (!literal("}")) {
+                return std::nullopt;
+            }
+        }
+        if (!literal(",\"flow\":")) {
+            return std::nullopt;
+        }
+        auto flow = string();
+        if (!flow || !literal("}") || i_ != s_.size()) {
+            return std::nullopt;
+        }
+        c.flow = std::move(*flow);
+        return c;
+    }
+
+  private:
+    bool literal(std::string_view text) {
+        if (s_.substr(i_, text.size()) != text) {
+            return false;
+        }
+        i_ += text.size();
+        return true;
+    }
+
+    std::optional<std::string> string() {
+        if (!literal("\"")) {
+            return std::nullopt;
+        }
+        std::string out;
+        while (i_ < s_.size()) {
+            const auto c = static_cast<unsigned char>(s_[i_]);
+            if (c == '"') {
+                ++i_;
+                return out;
+            }
+            if (c < 0x20) {
+                return std::nullopt;
+            }
+            if (c == '\\') {
+                if (!escape(out)) {
+                    return std::nullopt;
+                }
+                continue;
+            }
+            if (c >= 0x80) {
+                const auto n = utf8_sequence_length(s_, i_);
+                if (n == 0) {
+                    return std::nullopt;
+                }
+                out.append(s_.substr(i_, n));
+                i_ += n;
+                continue;
+            }
+            out += static_cast<char>(c);
+            ++i_;
+        }
+        return std::nullopt;
+    }
+
+    // An escape at s_[i_] (the backslash), appended to `out` as UTF-8; false when malformed.
+    bool escape(std::string& out) {
+        if (i_ + 1 >= s_.size()) {
+            return false;
+        }
+        const char e = s_[i_ + 1];
+        i_ += 2;
+        switch (e) {
+            case '"':
+            case '\\':
+            case '/':
+                out += e;
+                return true;
+            case 'b':
+                out += '\b';
+                return true;
+            case 'f':
+                out += '\f';
+                return true;
+            case 'n':
+                out += '\n';
+                return true;
+            case 'r':
+                out += '\r';
+                return true;
+            case 't':
+                out += '\t';
+                return true;
+            case 'u':
+                break;
+            default:
+                return false;
+        }
+        auto unit = hex4();
+        if (!unit || (*unit >= 0xDC00 && *unit <= 0xDFFF)) {
+            return false;
+        }
+        char32_t code = *unit;
+        if (code >= 0xD800 && code <= 0xDBFF) {
+            if (!literal("\\u")) {
+                return false;
+            }
+            const auto low = hex4();
+            if (!low || *low < 0xDC00 || *low > 0xDFFF) {
+                return false;
+            }
+            code = 0x10000 + ((code - 0xD800) << 10) + (*low - 0xDC00);
+        }
+        append_utf8(out, code);
+        return true;
+    }
+
+    std::optional<char32_t> hex4() {
+        if (i_ + 4 > s_.size()) {
+            return std::nullopt;
+        }
+        char32_t v = 0;
+        for (int k = 0; k < 4; ++k) {
+            const char h = s_[i_++];
+            v <<= 4;
+            if (h >= '0' && h <= '9') {
+                v |= static_cast<char32_t>(h - '0');
+            } else if (h >= 'a' && h <= 'f') {
+                v |= static_cast<char32_t>(h - 'a' + 10);
+            } else if (h >= 'A' && h <= 'F') {
+                v |= static_cast<char32_t>(h - 'A' + 10);
+            } else {
+                return std::nullopt;
+            }
+        }
+        return v;
+    }
+
+    static void append_utf8(std::string& out, char32_t c) {
+        if (c < 0x80) {
+            out += static_cast<char>(c);
+        } else if (c < 0x800) {
+            out += static_cast<char>(0xC0 | (c >> 6));
+            out += static_cast<char>(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            out += static_cast<char>(0xE0 | (c >> 12));
+            out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (c & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (c >> 18));
+            out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (c & 0x3F));
+        }
+    }
+
+    std::string_view s_;
+    std::size_t i_ = 0;
+};
+
+}  // namespace
+
 bot::conversation_state conversation_from_json(std::string_view text) {
+    if (auto plain = dialog_state_reader{text}.read()) {
+        return std::move(*plain);
+    }
     try {
         const auto j = json::parse(text);
         bot::conversation_state c;

@@ -12,6 +12,9 @@ namespace kv::daemon {
 
 // Compact JSON with keys in a fixed order. Never throws except std::bad_alloc.
 std::string message_to_json(const bot::message& m);
+// The same into `out`, replacing what it held: a buffer kept between calls writes without
+// allocating once it has grown to the size of the messages it holds.
+void write_message_json(const bot::message& m, std::string& out);
 // Throws store_error (code 0) naming the offending field when `json` is not a message.
 bot::message message_from_json(std::string_view json);
 

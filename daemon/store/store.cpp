@@ -324,6 +324,7 @@ void store::apply_in_transaction(const bot::decision& d, const std::string& acto
     auto& enqueue = db_.cached(
         "INSERT OR IGNORE INTO outbox (recipient_email, channel, body, urgent, "
         "dedupe_key, created_at, not_before, conversation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    const bot::message* written_body = nullptr;  // what message_buffer_ holds
     for (const auto& n : d.notifications) {
         recipient.reset();
         recipient.bind_all(n.recipient_email);
@@ -334,7 +335,12 @@ void store::apply_in_transaction(const bot::decision& d, const std::string& acto
             continue;
         }
         const auto channel_name = n.via ? std::string{bot::to_string(*n.via)} : recipient.text(0);
-        enqueue.run_with(n.recipient_email, channel_name, message_to_json(n.body), n.urgent,
+        // A unit's leader and deputy are usually sent the same card: it is written once.
+        if (written_body == nullptr || !(*written_body == n.body)) {
+            write_message_json(n.body, message_buffer_);
+            written_body = &n.body;
+        }
+        enqueue.run_with(n.recipient_email, channel_name, message_buffer_, n.urgent,
                          null_if_empty(n.dedupe_key), to_unix(now), to_unix(now),
                          n.in_conversation);
     }

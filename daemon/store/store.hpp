@@ -175,6 +175,7 @@ class store {
                               std::chrono::sys_seconds now);
 
     database db_;
+    std::string message_buffer_;  // a notification's body as it is written to the outbox
 };
 
 }  // namespace kv::daemon

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "daemon/store/sqlite.hpp"
 
@@ -130,6 +131,59 @@ TEST_CASE("dialog state round-trips through JSON", "[store]") {
               R"({"flow": "file", "fields": {"unit": "helse", "what": "Fall i gangen"}})"));
     const auto back = conversation_from_json(json);
     CHECK(back.flow == "file");
+    CHECK(back.fields == c.fields);
+}
+
+TEST_CASE("a stored dialog state reads back as the JSON parser reads it, escapes and all",
+          "[store]") {
+    // What the full parser makes of `json`, or nullopt when it refuses it.
+    const auto parsed = [](const std::string& json) -> std::optional<bot::conversation_state> {
+        try {
+            const auto j = nlohmann::json::parse(json);
+            bot::conversation_state c;
+            j.at("flow").get_to(c.flow);
+            j.at("fields").get_to(c.fields);
+            return c;
+        } catch (const std::exception&) {
+            return std::nullopt;
+        }
+    };
+    const std::string stored[] = {
+        R"({"fields":{},"flow":""})",
+        R"({"fields":{"description":"Beboer falt på badet","unit":"solbakken"},"flow":"file"})",
+        R"({"fields":{"a":"1","a":"2"},"flow":"x"})",
+        R"({"fields":{"q":"\"sitat\" \\ \/ \b\f\n\r\t"},"flow":"file"})",
+        R"({"fields":{"u":"\u00e6\u00F8 \u0001 \ud83d\ude00 \u20ac"},"flow":"file"})",
+        R"({"fields":{"emoji":"😀 ø"},"flow":"file"})",
+        R"({"flow":"file","fields":{"unit":"helse"}})",        // other key order
+        R"({ "fields": {"unit": "helse"}, "flow": "file" })",  // whitespace
+        R"({"fields":{"lone":"\ud83d x"},"flow":"file"})",
+        R"({"fields":{"low":"\ude00"},"flow":"file"})",
+        R"({"fields":{"bad":"\x41"},"flow":"file"})",
+        R"({"fields":{"short":"\u00e"},"flow":"file"})",
+        R"({"fields":{"raw":"tab	here"},"flow":"file"})",
+        "{\"fields\":{\"broken\":\"\xC3 halv\"},\"flow\":\"file\"}",
+        "{\"fields\":{\"surrogate\":\"\xED\xA0\x80\"},\"flow\":\"file\"}",
+        R"({"fields":{"n":1},"flow":"file"})",
+        R"({"fields":{"unit":"helse"},"flow":"file"}x)",
+        R"({"fields":{"unit":"helse"},"flow":"file")",
+    };
+    for (const auto& json : stored) {
+        CAPTURE(json);
+        const auto expected = parsed(json);
+        if (expected) {
+            const auto got = conversation_from_json(json);
+            CHECK(got.flow == expected->flow);
+            CHECK(got.fields == expected->fields);
+        } else {
+            CHECK_THROWS_AS(conversation_from_json(json), store_error);
+        }
+    }
+    // And what the store writes reads back unchanged, whatever the text holds.
+    const bot::conversation_state c{
+        "file", {{"description", "Linje 1\nLinje 2 \"sitat\" æøå 😀 \x01"}, {"unit", "helse"}}};
+    const auto back = conversation_from_json(conversation_to_json(c));
+    CHECK(back.flow == c.flow);
     CHECK(back.fields == c.fields);
 }
 

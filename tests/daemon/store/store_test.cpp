@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <set>
 
+#include "daemon/store/message_json.hpp"
 #include "tests/daemon/store/store_fixture.hpp"
 
 using namespace kv;
@@ -432,6 +433,33 @@ TEST_CASE_METHOD(store_fixture, "a notification to an unknown or inactive person
     CHECK(count_rows(path, "outbox") == 0);
     database db{path, open_mode::existing};
     CHECK(db.query_int("SELECT count(*) FROM audit WHERE outcome = 'undeliverable'") == 2);
+}
+
+TEST_CASE_METHOD(store_fixture, "each notification is stored with its own message", "[store]") {
+    bot::message card;
+    card.title = "Ny sak AV-2026-0001";
+    card.actions = {{"case.receive", "Motta", {{"case", "AV-2026-0001"}}, {}}};
+    auto english = card;
+    english.title = "New case AV-2026-0001";
+    bot::decision d;
+    // The leader and the deputy share a card; Sigrid reads English; Kari's copy comes last.
+    d.notifications = {{"kari@k.no", card, false, "a"},
+                       {"per@k.no", card, false, "b"},
+                       {"sigrid@k.no", english, false, "c"},
+                       {"nobody@k.no", card, false, "d"},
+                       {"ola@k.no", card, false, "e"}};
+    s.apply(d, "ola@k.no", bot::channel::console, t0);
+    database db{path, open_mode::existing};
+    statement rows{db, "SELECT recipient_email, body FROM outbox ORDER BY id"};
+    std::vector<std::pair<std::string, bot::message>> stored;
+    while (rows.step()) {
+        stored.emplace_back(rows.text(0), message_from_json(rows.text(1)));
+    }
+    REQUIRE(stored.size() == 4);
+    CHECK(stored[0] == std::pair{std::string{"kari@k.no"}, card});
+    CHECK(stored[1] == std::pair{std::string{"per@k.no"}, card});
+    CHECK(stored[2] == std::pair{std::string{"sigrid@k.no"}, english});
+    CHECK(stored[3] == std::pair{std::string{"ola@k.no"}, card});
 }
 
 TEST_CASE_METHOD(store_fixture,
