@@ -425,7 +425,8 @@ class dialog_state_reader {
         return std::nullopt;
     }
 
-    // An escape at s_[i_] (the backslash), appended to `out` as UTF-8; false when malformed.
+    // An escape at s_[i_] (the backslash), appended to `out`; false when malformed or when it
+    // stands for a character beyond ASCII.
     bool escape(std::string& out) {
         if (i_ + 1 >= s_.size()) {
             return false;
@@ -458,22 +459,13 @@ class dialog_state_reader {
             default:
                 return false;
         }
-        auto unit = hex4();
-        if (!unit || (*unit >= 0xDC00 && *unit <= 0xDFFF)) {
+        // conversation_to_json escapes only control characters this way; other code points
+        // are left to the full parser.
+        const auto code = hex4();
+        if (!code || *code >= 0x80) {
             return false;
         }
-        char32_t code = *unit;
-        if (code >= 0xD800 && code <= 0xDBFF) {
-            if (!literal("\\u")) {
-                return false;
-            }
-            const auto low = hex4();
-            if (!low || *low < 0xDC00 || *low > 0xDFFF) {
-                return false;
-            }
-            code = 0x10000 + ((code - 0xD800) << 10) + (*low - 0xDC00);
-        }
-        append_utf8(out, code);
+        out += static_cast<char>(*code);
         return true;
     }
 
@@ -496,24 +488,6 @@ class dialog_state_reader {
             }
         }
         return v;
-    }
-
-    static void append_utf8(std::string& out, char32_t c) {
-        if (c < 0x80) {
-            out += static_cast<char>(c);
-        } else if (c < 0x800) {
-            out += static_cast<char>(0xC0 | (c >> 6));
-            out += static_cast<char>(0x80 | (c & 0x3F));
-        } else if (c < 0x10000) {
-            out += static_cast<char>(0xE0 | (c >> 12));
-            out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (c & 0x3F));
-        } else {
-            out += static_cast<char>(0xF0 | (c >> 18));
-            out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-            out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (c & 0x3F));
-        }
     }
 
     std::string_view s_;
