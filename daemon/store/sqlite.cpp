@@ -220,25 +220,22 @@ statement& statement::bind(int index, bool value) {
     return bind(index, value ? 1 : 0);
 }
 
-statement& statement::bind(int index, std::string_view value) {
+void statement::bind_text(int index, std::string_view value, void (*lifetime)(void*)) {
     // An empty view may point nowhere, and SQLite binds a null pointer as NULL, not as ''.
     const char* text = value.data() != nullptr ? value.data() : "";
-    const int rc =
-        sqlite3_bind_text64(stmt_, index, text, value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    const int rc = sqlite3_bind_text64(stmt_, index, text, value.size(), lifetime, SQLITE_UTF8);
     if (rc != SQLITE_OK) {
         db_->fail(rc, "cannot bind a parameter");
     }
+}
+
+statement& statement::bind(int index, std::string_view value) {
+    bind_text(index, value, SQLITE_TRANSIENT);
     return *this;
 }
 
 void statement::bind_borrowed(int index, std::string_view value) {
-    // An empty view may point nowhere, and SQLite binds a null pointer as NULL, not as ''.
-    const char* text = value.data() != nullptr ? value.data() : "";
-    const int rc =
-        sqlite3_bind_text64(stmt_, index, text, value.size(), SQLITE_STATIC, SQLITE_UTF8);
-    if (rc != SQLITE_OK) {
-        db_->fail(rc, "cannot bind a parameter");
-    }
+    bind_text(index, value, SQLITE_STATIC);
 }
 
 void statement::forget_bindings() noexcept {

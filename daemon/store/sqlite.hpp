@@ -157,6 +157,8 @@ class statement {
     friend class database;
     friend class transaction;
 
+    // `lifetime` is SQLITE_TRANSIENT (SQLite copies the text) or SQLITE_STATIC (it does not).
+    void bind_text(int index, std::string_view value, void (*lifetime)(void*));
     // Binds text that must stay alive and unchanged until the bindings are cleared.
     void bind_borrowed(int index, std::string_view value);
     void bind_borrowed(int index, const std::string& value) {
