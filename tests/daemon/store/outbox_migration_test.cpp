@@ -74,19 +74,25 @@ std::string rows(const std::filesystem::path& path) {
     return s.text(0);
 }
 
+// A current store on `path` with the small organisation, its schema then taken back by `sql`.
+database store_taken_back(const std::filesystem::path& path, std::string_view sql) {
+    {
+        store s{{path}};
+        s.sync_organisation(small_org(), t0);
+    }
+    database db{path, open_mode::existing};
+    db.exec(schema_before_v18);
+    db.exec(sql);
+    return db;
+}
+
 }  // namespace
 
 TEST_CASE("a version 11 outbox is rebuilt for cancelled reminders and keeps every row", "[store]") {
     temp_folder tmp;
     const auto path = tmp.path() / "kv.db";
     {
-        store s{{path}};
-        s.sync_organisation(small_org(), t0);
-    }
-    {
-        database db{path, open_mode::existing};
-        db.exec(schema_before_v18);
-        db.exec(outbox_v11);
+        auto db = store_taken_back(path, outbox_v11);
         bot::message m;
         m.title = "Påminnelse";
         statement row{db, row_v11};
@@ -121,13 +127,7 @@ TEST_CASE("a version 16 outbox keeps every row, its index and its rules when reb
     temp_folder tmp;
     const auto path = tmp.path() / "kv.db";
     {
-        store s{{path}};
-        s.sync_organisation(small_org(), t0);
-    }
-    {
-        database db{path, open_mode::existing};
-        db.exec(schema_before_v18);
-        db.exec(outbox_v16);
+        auto db = store_taken_back(path, outbox_v16);
         bot::message m;
         m.title = "Påminnelse";
         const std::tuple<int, const char*, const char*, const char*, const char*> old_rows[] = {
