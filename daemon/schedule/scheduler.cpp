@@ -9,9 +9,9 @@
 #include "bot/schedule/agenda.hpp"
 #include "bot/schedule/digest.hpp"
 #include "daemon/config/annual_wheel.hpp"
-#include "daemon/store/memo_directory.hpp"
 #include "daemon/schedule/rrule.hpp"
 #include "daemon/schedule/scheduler_detail.hpp"
+#include "daemon/store/memo_directory.hpp"
 #include "daemon/store/procedure_store.hpp"
 #include "daemon/store/schedule_store.hpp"
 

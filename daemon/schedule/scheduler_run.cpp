@@ -8,9 +8,9 @@
 #include <utility>
 
 #include "bot/schedule/digest.hpp"
-#include "daemon/store/memo_directory.hpp"
 #include "daemon/schedule/scheduler.hpp"
 #include "daemon/schedule/scheduler_detail.hpp"
+#include "daemon/store/memo_directory.hpp"
 #include "daemon/store/procedure_store.hpp"
 #include "daemon/store/schedule_index.hpp"
 #include "daemon/store/schedule_store.hpp"
