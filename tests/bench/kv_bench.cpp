@@ -31,6 +31,7 @@
 #include "bot/domain/case_id.hpp"
 #include "daemon/store/group_commit.hpp"
 #include "daemon/store/store.hpp"
+#include "tests/bench/plain_sql_filing.hpp"
 #include "tests/support/task_thread.hpp"
 
 namespace {
@@ -491,8 +492,25 @@ class raw_inserter {
     std::int64_t done_ = 0;
 };
 
+// The submits of the first `n` filers, in order.
+std::vector<bot::inbound_event> submits(int n) {
+    std::vector<bot::inbound_event> out;
+    for (int k = 0; k < n; ++k) {
+        out.push_back(submit_by(k));
+    }
+    return out;
+}
+
+// A file the store has set up for `n` filings and closed, for plain SQL to file them.
+fs::path seated_for_plain_sql(fs::path file, int n) {
+    daemon::store store{daemon::store_options{file, true, 5000}};
+    seat_filers(store, n);
+    return file;
+}
+
 struct rates {
     double store = 0;       // filings/s persisted, one filer at a time
+    double plain = 0;       // the same rows written by plain SQL (durable rounds only)
     double raw = 0;         // inserts/s
     double end_to_end = 0;  // filings/s decided through the store and persisted, one at a time
     double group = 0;       // filings/s persisted, `concurrent_filers` at once
@@ -521,7 +539,11 @@ rates measure_round(const fs::path& folder, int round, int n, medium m,
     if (m != medium::memory) {
         group.emplace(file("group"), full, concurrent_filers, decided);
     }
-    double store_s = 0, raw_s = 0, end_to_end_s = 0, group_s = 0;
+    std::optional<bench::plain_sql_filer> plain;
+    if (full) {
+        plain.emplace(seated_for_plain_sql(file("plain"), n), submits(n), decided, now);
+    }
+    double store_s = 0, raw_s = 0, plain_s = 0, end_to_end_s = 0, group_s = 0;
     for (int done = 0, c = 0; done < n; done += chunk, ++c) {
         const int k = std::min(chunk, n - done);
         if ((c + round) % 2 == 0) {
@@ -531,12 +553,19 @@ rates measure_round(const fs::path& folder, int round, int n, medium m,
             raw_s += inserter.run(k);
             store_s += filer.run(k);
         }
+        if (plain) {
+            plain_s += plain->run(k);
+        }
         end_to_end_s += end_to_end.run(k);
         if (group) {
             group_s += group->run(k);
         }
     }
-    rates r{n / store_s, n / raw_s, n / end_to_end_s, 0, 0};
+    rates r{n / store_s, 0, n / raw_s, n / end_to_end_s, 0, 0};
+    if (plain) {
+        bench::require_same_rows(file("store"), file("plain"));
+        r.plain = n / plain_s;
+    }
     if (group) {
         r.group = n / group_s;
         r.per_commit = group->events_per_commit();
@@ -556,22 +585,25 @@ void bench_filing(const options& o) {
         "unit's leader and to the deputy, the stored dialog ended)\n",
         o.filings, o.filings, o.rounds, dir.path().c_str());
     const auto decided = decided_filings(o.filings);
-    std::vector<double> store_rates, raw_rates, ratios, end_to_end_ratios, group_rates,
-        group_ratios, per_commit;
+    std::vector<double> store_rates, raw_rates, ratios, plain_ratios, of_plain, end_to_end_ratios,
+        group_rates, group_ratios, per_commit;
     for (int r = 0; r < o.rounds; ++r) {
         const auto got = measure_round(dir.path(), r, o.filings, medium::full, decided);
         store_rates.push_back(got.store);
         raw_rates.push_back(got.raw);
         ratios.push_back(got.store / got.raw);
+        plain_ratios.push_back(got.plain / got.raw);
+        of_plain.push_back(got.store / got.plain);
         end_to_end_ratios.push_back(got.end_to_end / got.raw);
         group_rates.push_back(got.group);
         group_ratios.push_back(got.group / got.raw);
         per_commit.push_back(got.per_commit);
         std::printf(
-            "  round %d: store %.0f /s, raw %.0f /s, ratio %.2f; end to end %.0f /s, ratio "
-            "%.2f; %d filers at once: %.0f /s (%.1f filings per commit), ratio %.2f\n",
-            r + 1, got.store, got.raw, got.store / got.raw, got.end_to_end,
-            got.end_to_end / got.raw, concurrent_filers, got.group, got.per_commit,
+            "  round %d: store %.0f /s, raw %.0f /s, ratio %.2f; plain SQL %.0f /s, ratio %.2f; "
+            "end to end %.0f /s, ratio %.2f; %d filers at once: %.0f /s (%.1f filings per "
+            "commit), ratio %.2f\n",
+            r + 1, got.store, got.raw, got.store / got.raw, got.plain, got.plain / got.raw,
+            got.end_to_end, got.end_to_end / got.raw, concurrent_filers, got.group, got.per_commit,
             got.group / got.raw);
         std::fflush(stdout);
     }
@@ -594,6 +626,11 @@ void bench_filing(const options& o) {
         "filing (store persisting the decision, one filer at a time): %.0f /s   raw insert: "
         "%.0f /s   ratio %.2f (median of rounds; goal >= %.2f: %s)\n",
         median(store_rates), median(raw_rates), ratio, filing_goal_ratio, verdict(ratio));
+    std::printf(
+        "ceiling, one filer at a time (plain SQL writing the same rows, checked equal, on the "
+        "store's schema and WAL writer): ratio %.2f to raw; the store reaches %.2f of it "
+        "(medians of rounds)\n",
+        median(plain_ratios), median(of_plain));
     std::printf(
         "filing (store, %d filers at once, group commit): %.0f /s, %.1f filings per commit   "
         "ratio %.2f (goal >= %.2f: %s)\n",
