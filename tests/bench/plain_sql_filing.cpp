@@ -51,15 +51,22 @@ std::string rows_of(sqlite3* db, const std::string& sql) {
         throw std::runtime_error(sql + ": " + sqlite3_errmsg(db));
     }
     std::string out;
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         for (int c = 0; c < sqlite3_column_count(s); ++c) {
+            // The type first, so that NULL and the text "NULL" differ.
+            out += std::to_string(sqlite3_column_type(s, c));
             const auto* text = sqlite3_column_text(s, c);
-            out += text ? reinterpret_cast<const char*>(text) : "NULL";
+            out += text ? reinterpret_cast<const char*>(text) : "";
             out += '\x1f';
         }
         out += '\x1e';
     }
+    const std::string why = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db);
     sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        throw std::runtime_error(sql + ": " + why);
+    }
     return out;
 }
 
